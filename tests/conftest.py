@@ -1,0 +1,325 @@
+"""Fixtures: a fresh database per test, built through the migrations; personas; factories.
+
+``TEST_DATABASE_URL`` switches the whole suite to PostgreSQL.
+"""
+
+import contextvars
+import os
+import re
+import shutil
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from werkzeug.datastructures import FileStorage
+
+from turkicnet import create_app
+from turkicnet.config import normalise_database_url
+from turkicnet.core.pdf import simple_pdf
+from turkicnet.extensions import db
+
+PASSWORD = "quiet orbit lantern 58 meadow"
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+KEEP_TABLES = {"countries", "alembic_version"}
+
+
+def base_config(tmp_path: Path) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "ARGON2_PROFILE": "CHEAPEST",
+        "MAIL_DIR": str(tmp_path / "mail"),
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "MAIL_SERVER": "",
+        "BASE_URL": "http://turkicnet.test",
+    }
+
+
+def _upgrade(url: str, tmp_path: Path) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app({**base_config(tmp_path), "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    """Build the schema once through the migrations; each test then starts from a copy."""
+    folder = tmp_path_factory.mktemp("schema")
+    if POSTGRES_URL:
+        engine = create_engine(normalise_database_url(POSTGRES_URL))
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+        _upgrade(POSTGRES_URL, folder)
+        return POSTGRES_URL
+    template = folder / "template.db"
+    _upgrade(f"sqlite:///{template}", folder)
+    return template
+
+
+def _fresh_database(template, tmp_path: Path) -> str:
+    if POSTGRES_URL:
+        return POSTGRES_URL
+    target = tmp_path / "test.db"
+    shutil.copyfile(template, target)
+    return f"sqlite:///{target}"
+
+
+def _empty_postgres() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables) if t.name not in KEEP_TABLES]
+    db.session.rollback()
+    quoted = ", ".join(f'"{name}"' for name in tables)
+    db.session.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+
+
+class IsolatedClient(FlaskClient):
+    """Runs each request in a context of its own, as a real server would, so the request
+    gets its own app context, ``g`` and database session; then refreshes the test's session."""
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():
+            db.session.commit()
+        return response
+
+
+@pytest.fixture
+def make_app(database_template, tmp_path):
+    """Build an app on this test's database with extra config (the app is not pushed)."""
+    url = _fresh_database(database_template, tmp_path)
+    built = []
+
+    def build(**overrides):
+        app = create_app({**base_config(tmp_path), "SQLALCHEMY_DATABASE_URI": url, **overrides})
+        app.test_client_class = IsolatedClient
+        built.append(app)
+        return app
+
+    yield build
+    for app in built:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    with app.app_context():
+        yield app
+        if POSTGRES_URL:
+            _empty_postgres()
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+# ---------------------------------------------------------------- factories
+
+
+def pdf_upload(name: str = "letter.pdf", lines=("Nomination letter",)) -> FileStorage:
+    return FileStorage(stream=BytesIO(simple_pdf(list(lines))), filename=name, content_type="application/pdf")
+
+
+def center_details(**overrides):
+    from turkicnet.centers.services import CenterDetails
+
+    values = dict(
+        name="Institute of Economic Studies",
+        native_name="",
+        acronym="",
+        country_code="KZ",
+        city="Astana",
+        website="",
+        kind="government_agency",
+        parent_body="Ministry of National Economy",
+        description="Research on economic policy.",
+        founded_year=2001,
+    )
+    values.update(overrides)
+    return CenterDetails(**values)
+
+
+_counter = {"n": 0}
+
+
+def _next() -> int:
+    _counter["n"] += 1
+    return _counter["n"]
+
+
+@pytest.fixture
+def make_user(app):
+    """Register a user through the service, confirmed unless ``verified=False``."""
+    from turkicnet.auth import services
+    from turkicnet.core.timeutil import utcnow
+
+    def make(email=None, *, full_name=None, verified=True, is_admin=False, position="Researcher"):
+        n = _next()
+        email = email or f"person{n}@example.org"
+        user = services.register_user(
+            email=email, full_name=full_name or f"Person Number{n}", position=position, password=PASSWORD
+        )
+        if verified:
+            user.email_verified_at = utcnow()
+        user.is_admin = is_admin
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def admin(make_user):
+    return make_user("admin@example.org", full_name="Ada Admin", is_admin=True)
+
+
+@pytest.fixture
+def make_center(app, make_user, admin):
+    """A center applied for through the service by a new focal point, then taken to ``status``."""
+    from turkicnet.centers import services
+    from turkicnet.centers.models import CenterStatus
+
+    def make(status=CenterStatus.APPROVED, *, focal_point=None, **details):
+        n = _next()
+        focal_point = focal_point or make_user(full_name=f"Focal Point{n}")
+        details.setdefault("name", f"Economic Research Center {n}")
+        details.setdefault("acronym", f"ERC{n}")
+        center = services.apply_center(focal_point, center_details(**details), letter=pdf_upload())
+        status = CenterStatus(status)
+        if status in (CenterStatus.APPROVED, CenterStatus.SUSPENDED, CenterStatus.WITHDRAWN):
+            services.approve_center(admin, center)
+        if status is CenterStatus.CHANGES_REQUESTED:
+            services.request_changes(admin, center, note="Please attach the signed letter.")
+        if status is CenterStatus.REJECTED:
+            services.reject_center(admin, center, note="Not an official center.")
+        if status is CenterStatus.SUSPENDED:
+            services.suspend_center(admin, center, note="Inactive.")
+        if status is CenterStatus.WITHDRAWN:
+            services.withdraw_center(admin, center, note="Left the network.")
+        return center
+
+    return make
+
+
+@pytest.fixture
+def add_staff(app, make_user):
+    """Put a new user on a center's staff with ``role`` (through an invitation)."""
+    from turkicnet.centers import services
+
+    def add(center, role="editor", *, can_sign=False, user=None):
+        user = user or make_user()
+        inviter = next(m.user for m in center.memberships if m.is_primary)
+        _invitation, token = services.invite_staff(inviter, center, email=user.email, role=role)
+        membership = services.accept_invitation(user, token)
+        if can_sign:
+            services.change_staff(inviter, membership, role=role, can_sign=True)
+        return user
+
+    return add
+
+
+@pytest.fixture
+def center(make_center):
+    return make_center()
+
+
+@pytest.fixture
+def focal_point(center):
+    return next(m.user for m in center.memberships if m.is_primary)
+
+
+@pytest.fixture
+def editor(center, add_staff):
+    return add_staff(center, "editor")
+
+
+@pytest.fixture
+def viewer(center, add_staff):
+    return add_staff(center, "viewer")
+
+
+@pytest.fixture
+def signatory(center, add_staff):
+    return add_staff(center, "editor", can_sign=True)
+
+
+@pytest.fixture
+def outsider(make_user):
+    return make_user(full_name="Otto Outsider")
+
+
+@pytest.fixture
+def login_as(client):
+    def login(user, password=PASSWORD, remember=False):
+        client.post("/auth/logout")
+        response = client.post(
+            "/auth/login",
+            data={"email": user.email, "password": password, "remember": "y" if remember else ""},
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return login
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def outbox_links(app, recipient: str) -> list[str]:
+    """Links in the mail written for ``recipient``."""
+    from turkicnet.core.models import OutboxMessage
+
+    messages = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.recipient == recipient)).all()
+    return [link for message in messages for link in re.findall(r"https?://\S+", message.body)]
+
+
+def path_of(link: str) -> str:
+    return re.sub(r"^https?://[^/]+", "", link)
+
+
+class QueryCounter:
+    def __init__(self):
+        self.statements: list[str] = []
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany):
+        self.statements.append(statement)
+
+
+@pytest.fixture
+def count_queries():
+    """Count SQL statements run inside the ``with`` block (any engine)."""
+    import contextlib
+
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    @contextlib.contextmanager
+    def counting():
+        counter = QueryCounter()
+        event.listen(Engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            event.remove(Engine, "before_cursor_execute", counter)
+
+    return counting

@@ -1,0 +1,88 @@
+import email
+from email import policy
+
+import pytest
+
+from turkicnet.core import mail
+from turkicnet.core.models import OutboxMessage
+from turkicnet.extensions import db
+
+
+def _unsent():
+    return db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))).all()
+
+
+def test_mail_is_written_to_the_outbox_and_delivered_as_a_utf8_file_after_commit(app, tmp_path):
+    mail.queue_mail(
+        "aýgül@example.org",
+        "Salam — Сәлем",
+        "verify_email",
+        category="account",
+        recipient_name="x",
+        verify_url="https://turkicnet.test/auth/verify/abc?next=/centers",
+    )
+    assert list((tmp_path / "mail").glob("*.eml")) == [] if (tmp_path / "mail").exists() else True
+    mail.commit()
+    message = db.session.scalars(db.select(OutboxMessage)).one()
+    assert message.sent_at is not None
+    raw = (tmp_path / "mail" / f"{message.id}.eml").read_bytes()
+    assert b"Content-Transfer-Encoding: 8bit" in raw
+    assert b"https://turkicnet.test/auth/verify/abc?next=/centers" in raw
+    parsed = email.message_from_bytes(raw, policy=policy.default)
+    assert parsed["Subject"] == "Salam — Сәлем"
+
+
+def test_a_failed_delivery_stays_in_the_outbox_and_mail_deliver_retries_it(
+    app, runner, tmp_path, monkeypatch, make_user
+):
+    user = make_user()
+
+    def broken(message):
+        raise OSError("mail server down")
+
+    monkeypatch.setattr(mail, "_transport", lambda: broken)
+    mail.queue_mail(user, "Hello", "password_changed", category="account")
+    mail.commit()
+    [message] = _unsent()
+    assert message.attempts == 1
+    assert "mail server down" in message.last_error
+
+    monkeypatch.undo()
+    result = runner.invoke(args=["mail", "deliver"])
+    assert result.exit_code == 0, result.output
+    assert "Sent 1, failed 0" in result.output
+    assert _unsent() == []
+    assert (tmp_path / "mail" / f"{message.id}.eml").exists()
+
+
+def test_mail_of_a_transaction_that_fails_is_never_sent(app, make_center, admin, monkeypatch, tmp_path):
+    from turkicnet.centers import services
+
+    center = make_center(status="pending")
+    before = db.session.scalar(db.select(db.func.count(OutboxMessage.id)))
+
+    def failing_commit():
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(db.session, "commit", failing_commit)
+    with pytest.raises(RuntimeError):
+        services.approve_center(admin, center)
+    monkeypatch.undo()
+    db.session.rollback()
+    db.session.expire_all()
+    assert center.status.value == "pending"
+    assert db.session.scalar(db.select(db.func.count(OutboxMessage.id))) == before
+
+
+def test_an_optional_category_switched_off_is_not_sent(app, make_user):
+    from turkicnet.auth.services import set_mail_preferences
+
+    user = make_user()
+    set_mail_preferences(user, receive=set())
+    assert mail.queue_mail(user, "x", "removed_from_center", category="staff_changes", center=None) is None
+    assert mail.queue_mail(user, "x", "password_changed", category="account") is not None
+
+
+def test_an_unknown_category_is_a_programming_error(app):
+    with pytest.raises(ValueError):
+        mail.queue_mail("a@example.org", "x", "password_changed", category="newsletter")

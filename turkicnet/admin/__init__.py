@@ -1,0 +1,1 @@
+"""The Secretariat's screens; they call the other features' services."""

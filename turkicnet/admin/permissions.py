@@ -1,0 +1,8 @@
+"""Who may enter the admin area."""
+
+from ..core.permissions import is_admin
+
+
+def can_use_admin(actor) -> bool:
+    """The admin area is the Secretariat's (platform admins)."""
+    return is_admin(actor)

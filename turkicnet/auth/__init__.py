@@ -1,0 +1,1 @@
+"""Accounts: users, sessions, e-mail verification, password reset."""

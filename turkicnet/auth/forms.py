@@ -1,0 +1,87 @@
+"""Account forms: they check shape; the services check the rules."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+LANGUAGE_CHOICES = [
+    SelectChoice("en", "English"),
+    SelectChoice("tr", "Türkçe"),
+    SelectChoice("ru", "Русский"),
+]
+
+
+class HoneypotMixin:
+    #: Hidden from people by CSS; bots fill it in.
+    website_url = StringField(_l("Leave this field empty"), validators=[Optional()])
+
+
+class RegisterForm(HoneypotMixin, FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
+    position = StringField(
+        _l("Position"),
+        validators=[Optional(), Length(max=120)],
+        description=_l("For example: Head of the Department of Economic Policy"),
+    )
+    preferred_language = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES, default="en")
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(min=12, max=256)],
+        description=_l("At least 12 characters. A few unrelated words make a strong password."),
+    )
+    next = HiddenField()
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
+    remember = BooleanField(_l("Keep me logged in on this computer for 30 days"))
+    next = HiddenField()
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(min=12, max=256)],
+        description=_l("At least 12 characters."),
+    )
+
+
+class ProfileForm(FlaskForm):
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
+    position = StringField(_l("Position"), validators=[Optional(), Length(max=120)])
+    preferred_language = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES)
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=256)])
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(min=12, max=256)],
+        description=_l("At least 12 characters."),
+    )
+
+
+class MailPreferencesForm(FlaskForm):
+    receive = SelectMultipleField(
+        _l("Send me e-mail about"),
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validate_choice=True,
+    )

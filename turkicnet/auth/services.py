@@ -1,0 +1,330 @@
+"""Account operations. Each state change checks permission, audits and commits once."""
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from ..core import audit
+from ..core.errors import InvalidState, NotFound, ValidationFailed
+from ..core.mail import OPTIONAL_CATEGORIES, commit, queue_mail
+from ..core.permissions import require
+from ..core.text import normalise_line
+from ..core.timeutil import utcnow
+from ..core.urls import external_url
+from ..extensions import db
+from . import passwords
+from .models import User
+from .permissions import can_manage_users
+
+_VERIFY_SALT = "turkicnet.email-verify"
+_RESET_SALT = "turkicnet.password-reset"
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def get_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(_("No such user."))
+    return user
+
+
+def load_session_user(session_id: str) -> User | None:
+    """The user behind a Flask-Login id ``"<id>:<generation>"``, if that session still stands."""
+    user_id, _sep, generation = (session_id or "").partition(":")
+    if not (user_id.isdigit() and generation.isdigit()):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_generation != int(generation):
+        return None
+    return user
+
+
+def _user_inputs(email: str, full_name: str) -> list[str]:
+    return [email, email.split("@")[0], *full_name.split()]
+
+
+def register_user(
+    *,
+    email: str,
+    full_name: str,
+    position: str,
+    password: str,
+    preferred_language: str = "en",
+    next_path: str = "",
+) -> User | None:
+    """Create an unverified account and send the verification link.
+
+    Registering an address that already has an account creates nothing; its owner is
+    told by e-mail instead, so the form's answer never reveals who has an account.
+
+    :raises ValidationFailed: for a weak password
+    :returns: the new user, or ``None`` when the address was already registered
+    """
+    email = normalise_email(email)
+    full_name = normalise_line(full_name)
+    passwords.check_strength(password, _user_inputs(email, full_name))
+    existing = get_user_by_email(email)
+    if existing is not None:
+        queue_mail(
+            existing,
+            _l("Someone tried to register with your e-mail address"),
+            "account_exists",
+            category="account",
+            login_url=external_url("auth.login"),
+            reset_url=external_url("auth.reset_request"),
+        )
+        audit.record(None, "auth.register_existing", existing)
+        commit()
+        return None
+    user = User(
+        email=email,
+        full_name=full_name,
+        position=normalise_line(position),
+        password_hash=passwords.hash_password(password),
+        preferred_language=preferred_language
+        if preferred_language in current_app.config["LANGUAGES"]
+        else "en",
+    )
+    db.session.add(user)
+    db.session.flush()
+    _queue_verification(user, next_path)
+    audit.record(user, "auth.register", user)
+    commit()
+    return user
+
+
+def _serializer(salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def _queue_verification(user: User, next_path: str = "") -> None:
+    token = _serializer(_VERIFY_SALT).dumps({"u": user.id, "e": user.email})
+    values = {"token": token}
+    if next_path:
+        values["next"] = next_path
+    queue_mail(
+        user,
+        _l("Confirm your e-mail address for TurkicNet"),
+        "verify_email",
+        category="account",
+        verify_url=external_url("auth.verify_email", **values),
+    )
+
+
+def resend_verification(actor: User) -> None:
+    """Send a fresh verification link to an unverified user."""
+    if actor.is_verified:
+        raise InvalidState(_("Your e-mail address is already confirmed."))
+    _queue_verification(actor)
+    audit.record(actor, "auth.verification_resent", actor)
+    commit()
+
+
+def verify_email(token: str) -> User:
+    """Mark the address in a verification link as confirmed; a link works once.
+
+    :raises InvalidState: for an expired, altered or already used link
+    """
+    try:
+        data = _serializer(_VERIFY_SALT).loads(token, max_age=current_app.config["EMAIL_TOKEN_MAX_AGE"])
+    except SignatureExpired as exc:
+        raise InvalidState(_("This confirmation link has expired. Log in to get a new one.")) from exc
+    except BadSignature as exc:
+        raise InvalidState(_("This confirmation link is not valid.")) from exc
+    user = db.session.get(User, data.get("u"))
+    if user is None or user.email != data.get("e"):
+        raise InvalidState(_("This confirmation link is not valid."))
+    if user.is_verified:
+        raise InvalidState(_("This confirmation link was already used."))
+    user.email_verified_at = utcnow()
+    audit.record(user, "auth.verify_email", user)
+    commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User:
+    """The user with these credentials, or one message that does not say which was wrong.
+
+    :raises ValidationFailed: on ``password`` for unknown e-mail, wrong password, or a
+        deactivated account
+    """
+    user = get_user_by_email(email)
+    if user is None:
+        passwords.burn_time(password)
+    if user is None or not passwords.verify_password(user.password_hash, password) or not user.active:
+        audit.record(None, "auth.login_failed", user, email=normalise_email(email)[:254])
+        commit()
+        raise ValidationFailed("password", _("The e-mail address or password is not right."))
+    return user
+
+
+def log_in(user: User, password: str) -> User:
+    """Record a successful login, re-hashing the password if its parameters are old."""
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    user.last_login_at = utcnow()
+    audit.record(user, "auth.login", user)
+    commit()
+    return user
+
+
+def log_out(actor: User) -> None:
+    """End every session of the user, this one and copied cookies included."""
+    actor.session_generation += 1
+    audit.record(actor, "auth.logout", actor)
+    commit()
+
+
+def change_password(actor: User, *, current_password: str, new_password: str) -> User:
+    """Change the password given the old one; every other session ends.
+
+    :raises ValidationFailed: when the current password is wrong or the new one weak
+    """
+    if not passwords.verify_password(actor.password_hash, current_password):
+        raise ValidationFailed("current_password", _("This is not your current password."))
+    passwords.check_strength(new_password, _user_inputs(actor.email, actor.full_name), "new_password")
+    actor.password_hash = passwords.hash_password(new_password)
+    actor.session_generation += 1
+    queue_mail(actor, _l("Your TurkicNet password was changed"), "password_changed", category="account")
+    audit.record(actor, "auth.change_password", actor)
+    commit()
+    return actor
+
+
+def request_password_reset(email: str) -> None:
+    """E-mail a reset link if the account exists; the answer is the same either way."""
+    user = get_user_by_email(email)
+    if user is None or not user.active:
+        return
+    token = _serializer(_RESET_SALT).dumps({"u": user.id, "h": user.password_hash[-16:]})
+    queue_mail(
+        user,
+        _l("Reset your TurkicNet password"),
+        "reset_password",
+        category="account",
+        reset_url=external_url("auth.reset_password", token=token),
+        hours=max(1, current_app.config["RESET_TOKEN_MAX_AGE"] // 3600),
+    )
+    audit.record(None, "auth.reset_requested", user)
+    commit()
+
+
+def user_for_reset_token(token: str) -> User:
+    """The user a reset link is for; it stops working once the password changes.
+
+    :raises InvalidState: for an expired, altered or used link
+    """
+    try:
+        data = _serializer(_RESET_SALT).loads(token, max_age=current_app.config["RESET_TOKEN_MAX_AGE"])
+    except SignatureExpired as exc:
+        raise InvalidState(_("This reset link has expired. Ask for a new one.")) from exc
+    except BadSignature as exc:
+        raise InvalidState(_("This reset link is not valid.")) from exc
+    user = db.session.get(User, data.get("u"))
+    if user is None or not user.active or user.password_hash[-16:] != data.get("h"):
+        raise InvalidState(_("This reset link was already used or is no longer valid."))
+    return user
+
+
+def reset_password(token: str, new_password: str) -> User:
+    """Set a new password from a reset link; every session of the user ends.
+
+    :raises InvalidState: for a bad link
+    :raises ValidationFailed: for a weak password
+    """
+    user = user_for_reset_token(token)
+    passwords.check_strength(new_password, _user_inputs(user.email, user.full_name))
+    user.password_hash = passwords.hash_password(new_password)
+    user.session_generation += 1
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()  # the link reached the mailbox
+    queue_mail(user, _l("Your TurkicNet password was changed"), "password_changed", category="account")
+    audit.record(user, "auth.reset_password", user)
+    commit()
+    return user
+
+
+def update_profile(actor: User, *, full_name: str, position: str, preferred_language: str) -> User:
+    """Change the actor's own name, position and language."""
+    if preferred_language not in current_app.config["LANGUAGES"]:
+        raise ValidationFailed("preferred_language", _("Choose one of the offered languages."))
+    changes = {}
+    for field, value in (
+        ("full_name", normalise_line(full_name)),
+        ("position", normalise_line(position)),
+        ("preferred_language", preferred_language),
+    ):
+        if getattr(actor, field) != value:
+            changes[field] = value
+            setattr(actor, field, value)
+    if not actor.full_name:
+        raise ValidationFailed("full_name", _("Give your full name."))
+    audit.record(actor, "auth.update_profile", actor, changed=sorted(changes))
+    commit()
+    return actor
+
+
+def set_mail_preferences(actor: User, *, receive: set[str]) -> User:
+    """Keep the optional categories in ``receive``; switch the others off."""
+    actor.mail_opt_outs = sorted(set(OPTIONAL_CATEGORIES) - set(receive))
+    audit.record(actor, "auth.mail_preferences", actor, opt_outs=actor.mail_opt_outs)
+    commit()
+    return actor
+
+
+def set_user_active(actor: User, user: User, *, active: bool, reason: str = "") -> User:
+    """Deactivate (ending every session) or reactivate an account.
+
+    :raises PermissionDenied: unless ``actor`` is an admin
+    :raises InvalidState: when an admin would deactivate themselves
+    """
+    require(can_manage_users(actor))
+    if user.id == actor.id and not active:
+        raise InvalidState(_("You cannot deactivate your own account."))
+    if user.active == active:
+        return user
+    user.active = active
+    if not active:
+        user.session_generation += 1
+    audit.record(actor, "auth.activate" if active else "auth.deactivate", user, reason=reason or None)
+    commit()
+    return user
+
+
+def create_admin(*, email: str, password: str, full_name: str = "Administrator") -> User:
+    """Make a verified admin account, or promote the existing one (CLI only).
+
+    :raises ValidationFailed: for a weak password
+    """
+    email = normalise_email(email)
+    user = get_user_by_email(email)
+    passwords.check_strength(password, _user_inputs(email, full_name))
+    if user is None:
+        user = User(email=email, full_name=full_name, password_hash="")
+        db.session.add(user)
+    user.password_hash = passwords.hash_password(password)
+    user.is_admin = True
+    user.active = True
+    user.email_verified_at = user.email_verified_at or utcnow()
+    audit.record(None, "auth.create_admin", user)
+    commit()
+    return user
+
+
+def list_users(actor: User, *, q: str = "", page: int = 1, per_page: int = 50):
+    """Users for the admin screen, newest first, filtered by e-mail or name."""
+    require(can_manage_users(actor))
+    query = select(User).order_by(User.created_at.desc(), User.id.desc())
+    if q:
+        pattern = f"%{q.strip().lower()}%"
+        query = query.where(func.lower(User.email).like(pattern) | func.lower(User.full_name).like(pattern))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)

@@ -1,0 +1,251 @@
+"""Account pages: register, verify, log in and out, reset, profile."""
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from wtforms import SelectChoice
+
+from ..core.errors import InvalidState, ValidationFailed
+from ..core.forms import ConfirmForm
+from ..core.mail import OPTIONAL_CATEGORIES
+from ..core.webutil import attach_error, is_safe_next, redirect_next
+from ..extensions import limiter
+from . import services
+from .forms import (
+    ChangePasswordForm,
+    LoginForm,
+    MailPreferencesForm,
+    ProfileForm,
+    RegisterForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+)
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+def _login_account_key() -> str:
+    return "login-account:" + services.normalise_email(request.form.get("email", ""))
+
+
+def _failed(response) -> bool:
+    return response.status_code != 302
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("auth.profile"))
+    form = RegisterForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+        form.email.data = form.email.data or request.args.get("email", "")
+    if form.validate_on_submit():
+        if form.website_url.data:
+            form.form_errors.append(_("Your form could not be accepted. Please try again."))
+        else:
+            try:
+                services.register_user(
+                    email=form.email.data,
+                    full_name=form.full_name.data,
+                    position=form.position.data or "",
+                    password=form.password.data,
+                    preferred_language=form.preferred_language.data,
+                    next_path=form.next.data if is_safe_next(form.next.data) else "",
+                )
+            except ValidationFailed as error:
+                attach_error(form, error)
+            else:
+                return render_template(
+                    "auth/check_email.html", email=services.normalise_email(form.email.data)
+                )
+    return render_template("auth/register.html", form=form)
+
+
+@bp.get("/verify/<token>")
+def verify_email(token: str):
+    try:
+        services.verify_email(token)
+    except InvalidState as error:
+        return render_template("auth/link_problem.html", message=error.message), 400
+    flash(_("Thank you: your e-mail address is confirmed."), "success")
+    next_path = request.args.get("next")
+    if current_user.is_authenticated:
+        return redirect(next_path if is_safe_next(next_path) else url_for("auth.profile"))
+    return redirect(url_for("auth.login", next=next_path if is_safe_next(next_path) else None))
+
+
+@bp.post("/verify/resend")
+@login_required
+@limiter.limit("5 per hour")
+def resend_verification():
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.resend_verification(current_user)
+        except InvalidState as error:
+            flash(error.message, "info")
+        else:
+            flash(_("We sent a new confirmation link to %(email)s.", email=current_user.email), "success")
+    return redirect(url_for("auth.profile"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    methods=["POST"],
+    key_func=_login_account_key,
+    deduct_when=_failed,
+)
+def login():
+    if current_user.is_authenticated:
+        return redirect_next("auth.profile")
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except ValidationFailed as error:
+            attach_error(form, error)
+        else:
+            services.log_in(user, form.password.data)
+            session.clear()  # a fresh session on login: nothing planted before survives
+            login_user(user, remember=form.remember.data)
+            session.permanent = True
+            flash(_("Welcome, %(name)s.", name=user.full_name), "success")
+            return redirect_next("auth.profile")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    form = ConfirmForm()
+    if current_user.is_authenticated and form.validate_on_submit():
+        services.log_out(current_user)
+        logout_user()
+        session.clear()
+        flash(_("You are logged out."), "info")
+    return redirect(url_for("core.home"))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        return render_template("auth/reset_sent.html", email=services.normalise_email(form.email.data))
+    return render_template("auth/reset_request.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def reset_password(token: str):
+    try:
+        user = services.user_for_reset_token(token)
+    except InvalidState as error:
+        return render_template("auth/link_problem.html", message=error.message), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+        except ValidationFailed as error:
+            attach_error(form, error)
+        except InvalidState as error:
+            return render_template("auth/link_problem.html", message=error.message), 400
+        else:
+            if current_user.is_authenticated:
+                logout_user()
+            session.clear()
+            flash(_("Your password was changed. Log in with the new one."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form, user=user)
+
+
+def _mail_form(data=None) -> MailPreferencesForm:
+    form = MailPreferencesForm(data=data)
+    form.receive.choices = [SelectChoice(key, str(label)) for key, label in OPTIONAL_CATEGORIES.items()]
+    return form
+
+
+def _render_profile(profile_form=None, password_form=None, mail_form=None, status=200):
+    if mail_form is None:
+        receiving = [key for key in OPTIONAL_CATEGORIES if key not in (current_user.mail_opt_outs or [])]
+        mail_form = _mail_form({"receive": receiving})
+    return render_template(
+        "auth/profile.html",
+        profile_form=profile_form or ProfileForm(obj=current_user, formdata=None),
+        password_form=password_form or ChangePasswordForm(formdata=None),
+        mail_form=mail_form,
+        resend_form=ConfirmForm(formdata=None),
+    ), status
+
+
+@bp.get("/profile")
+@login_required
+def profile():
+    return _render_profile()
+
+
+@bp.post("/profile")
+@login_required
+def update_profile():
+    form = ProfileForm()
+    if form.validate_on_submit():
+        try:
+            services.update_profile(
+                current_user,
+                full_name=form.full_name.data,
+                position=form.position.data or "",
+                preferred_language=form.preferred_language.data,
+            )
+        except ValidationFailed as error:
+            attach_error(form, error)
+        else:
+            flash(_("Your profile was saved."), "success")
+            return redirect(url_for("auth.profile"))
+    return _render_profile(profile_form=form, status=400)
+
+
+@bp.post("/profile/password")
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.change_password(
+                current_user,
+                current_password=form.current_password.data,
+                new_password=form.new_password.data,
+            )
+        except ValidationFailed as error:
+            attach_error(form, error)
+        else:
+            # Other sessions ended with the old generation; this one carries on.
+            login_user(user)
+            flash(_("Your password was changed. Other sessions were logged out."), "success")
+            return redirect(url_for("auth.profile"))
+    return _render_profile(password_form=form, status=400)
+
+
+@bp.post("/profile/mail")
+@login_required
+def mail_preferences():
+    form = _mail_form()
+    if form.validate_on_submit():
+        services.set_mail_preferences(current_user, receive=set(form.receive.data or []))
+        flash(_("Your e-mail preferences were saved."), "success")
+        return redirect(url_for("auth.profile"))
+    return _render_profile(mail_form=form, status=400)

@@ -1,0 +1,1 @@
+"""Centers: the directory, applications, membership and staff."""

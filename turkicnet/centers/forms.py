@@ -1,0 +1,124 @@
+"""Center forms: shape only; duplicates and transitions are the services' business."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional
+
+from ..auth.forms import HoneypotMixin
+from .models import CenterKind, Role
+
+ROLE_CHOICES = [
+    SelectChoice(Role.FOCAL_POINT.value, _l("Focal point")),
+    SelectChoice(Role.EDITOR.value, _l("Editor")),
+    SelectChoice(Role.VIEWER.value, _l("Viewer")),
+]
+KIND_CHOICES = [
+    SelectChoice(CenterKind.GOVERNMENT_AGENCY.value, _l("Government agency")),
+    SelectChoice(CenterKind.ACADEMY.value, _l("Academy of sciences")),
+    SelectChoice(CenterKind.UNIVERSITY.value, _l("University")),
+    SelectChoice(CenterKind.INDEPENDENT.value, _l("Independent")),
+    SelectChoice(CenterKind.INTERNATIONAL.value, _l("International organisation")),
+]
+
+
+class CenterDetailsForm(FlaskForm):
+    name = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=200)])
+    native_name = StringField(
+        _l("Name in the national language"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("As your center writes it, in Latin or Cyrillic script."),
+    )
+    acronym = StringField(_l("Acronym"), validators=[Optional(), Length(max=24)])
+    country_code = SelectField(_l("Country"), validators=[DataRequired()])
+    city = StringField(_l("City"), validators=[DataRequired(), Length(max=80)])
+    website = URLField(
+        _l("Website"),
+        validators=[Optional(), URL(require_tld=True), Length(max=300)],
+        description=_l("The full address, for example https://example.uz"),
+    )
+    kind = SelectField(_l("Kind of body"), choices=KIND_CHOICES, validators=[DataRequired()])
+    parent_body = StringField(
+        _l("Parent body"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("The ministry, academy or government office the center reports to."),
+    )
+    description = TextAreaField(_l("About the center"), validators=[Optional(), Length(max=5000)])
+    founded_year = IntegerField(_l("Year founded"), validators=[Optional(), NumberRange(1800, 2100)])
+
+    def set_countries(self, countries) -> None:
+        self.country_code.choices = [SelectChoice("", "—")] + [
+            SelectChoice(c.code, c.name) for c in countries
+        ]
+
+
+class ApplyForm(HoneypotMixin, CenterDetailsForm):
+    nomination_letter = FileField(
+        _l("Nomination letter (PDF)"),
+        description=_l(
+            "The letter from your government body that names the center as an official "
+            "research center. PDF, at most 10 MB."
+        ),
+    )
+    message = TextAreaField(
+        _l("Message to the Secretariat (optional)"), validators=[Optional(), Length(max=5000)]
+    )
+
+
+class EditCenterForm(CenterDetailsForm):
+    nomination_letter = FileField(
+        _l("Replace the nomination letter (PDF, optional)"),
+        description=_l("Leave empty to keep the current letter."),
+    )
+
+
+class ResubmitForm(EditCenterForm):
+    reply = TextAreaField(
+        _l("Your reply to the Secretariat"),
+        validators=[DataRequired(), Length(max=5000)],
+        description=_l("Say what you changed."),
+    )
+
+
+class MessageForm(FlaskForm):
+    body = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=5000)])
+
+
+class JoinForm(FlaskForm):
+    message = TextAreaField(
+        _l("Message to the focal points (optional)"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("Say who you are and what you do at the center."),
+    )
+
+
+class AcceptJoinForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, default=Role.VIEWER.value)
+
+
+class DeclineJoinForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, default=Role.EDITOR.value)
+
+
+class StaffForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    can_sign = BooleanField(_l("May sign the protocol for the center"))
+
+
+class LeaveForm(FlaskForm):
+    successor = SelectField(_l("Who takes over as primary focal point"), coerce=int, validators=[Optional()])

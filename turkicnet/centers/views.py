@@ -1,0 +1,501 @@
+"""Center pages: the public directory, applying, the application thread and staff."""
+
+import csv
+import io
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms import SelectChoice
+
+from ..core.errors import Conflict, InvalidState, NotFound, ValidationFailed
+from ..core.forms import ConfirmForm
+from ..core.webutil import attach_error
+from . import services
+from .forms import (
+    AcceptJoinForm,
+    ApplyForm,
+    DeclineJoinForm,
+    EditCenterForm,
+    InviteForm,
+    JoinForm,
+    LeaveForm,
+    MessageForm,
+    ResubmitForm,
+    StaffForm,
+)
+from .permissions import membership_of
+
+bp = Blueprint("centers", __name__)
+
+
+def _details(form) -> services.CenterDetails:
+    return services.CenterDetails(
+        name=form.name.data or "",
+        native_name=form.native_name.data or "",
+        acronym=form.acronym.data or "",
+        country_code=form.country_code.data or "",
+        city=form.city.data or "",
+        website=form.website.data or "",
+        kind=form.kind.data or "",
+        parent_body=form.parent_body.data or "",
+        description=form.description.data or "",
+        founded_year=form.founded_year.data,
+    )
+
+
+def _form_for_center(form_class, center, **kwargs):
+    form = form_class(obj=center, **kwargs)
+    form.set_countries(services.list_countries())
+    return form
+
+
+# ---------------------------------------------------------------- public directory
+
+
+@bp.get("/centers")
+def directory():
+    country = request.args.get("country", "").upper()
+    q = request.args.get("q", "").strip()[:100]
+    page = services.directory_page(
+        current_user, country=country, q=q, page=request.args.get("page", 1, type=int)
+    )
+    return render_template(
+        "centers/directory.html",
+        page=page,
+        country=country,
+        q=q,
+        countries=services.list_countries(),
+        counts=services.approved_counts_by_country(),
+    )
+
+
+@bp.get("/centers.csv")
+def directory_csv():
+    country = request.args.get("country", "").upper()
+    q = request.args.get("q", "").strip()[:100]
+    rows = services.directory_rows(current_user, country=country, q=q)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "slug",
+            "name",
+            "native_name",
+            "acronym",
+            "country_code",
+            "country",
+            "ots_standing",
+            "city",
+            "website",
+            "kind",
+            "parent_body",
+            "founded_year",
+        ]
+    )
+    for center in rows:
+        writer.writerow(
+            [
+                _csv_cell(value)
+                for value in (
+                    center.slug,
+                    center.name,
+                    center.native_name,
+                    center.acronym,
+                    center.country_code,
+                    center.country.name,
+                    center.country.ots_standing.value,
+                    center.city,
+                    center.website,
+                    center.kind.value,
+                    center.parent_body,
+                    center.founded_year or "",
+                )
+            ]
+        )
+    return Response(
+        out.getvalue().encode("utf-8-sig"),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=turkicnet-centers.csv"},
+    )
+
+
+def _csv_cell(value):
+    """Keep spreadsheet programs from reading a cell as a formula."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@bp.get("/centers/<slug>")
+def profile(slug: str):
+    center = services.get_center(current_user, slug)
+    contacts = services.primary_contacts([center])
+    pending_join = current_user.is_authenticated and services.has_pending_join_request(current_user, center)
+    return render_template(
+        "centers/profile.html",
+        center=center,
+        contact=contacts.get(center.id),
+        membership=membership_of(current_user, center),
+        pending_join=pending_join,
+        join_form=JoinForm(formdata=None),
+        leave_form=_leave_form(center),
+    )
+
+
+@bp.get("/countries/<code>")
+def country(code: str):
+    country = services.get_country(code)
+    page = services.directory_page(
+        current_user, country=country.code, page=request.args.get("page", 1, type=int)
+    )
+    return render_template("centers/country.html", country=country, page=page)
+
+
+# ---------------------------------------------------------------- applying
+
+
+@bp.route("/apply", methods=["GET", "POST"])
+@login_required
+def apply():
+    form = ApplyForm()
+    form.set_countries(services.list_countries())
+    if form.validate_on_submit():
+        if form.website_url.data:
+            form.form_errors.append(_("Your form could not be accepted. Please try again."))
+        else:
+            try:
+                center = services.apply_center(
+                    current_user,
+                    _details(form),
+                    letter=form.nomination_letter.data,
+                    message=form.message.data or "",
+                )
+            except ValidationFailed as error:
+                attach_error(form, error)
+            else:
+                flash(
+                    _(
+                        "Your application for %(center)s was sent. The Secretariat will review it.",
+                        center=center.name,
+                    ),
+                    "success",
+                )
+                return redirect(url_for("centers.application", slug=center.slug))
+    status = 400 if request.method == "POST" else 200
+    return render_template("centers/apply.html", form=form), status
+
+
+@bp.get("/centers/<slug>/application")
+@login_required
+def application(slug: str):
+    center = services.get_center(current_user, slug)
+    thread = services.application_thread(current_user, center)
+    return render_template(
+        "centers/application.html",
+        center=center,
+        thread=thread,
+        message_form=MessageForm(formdata=None),
+    )
+
+
+@bp.post("/centers/<slug>/application/message")
+@login_required
+def application_message(slug: str):
+    center = services.get_center(current_user, slug)
+    form = MessageForm()
+    if form.validate_on_submit():
+        try:
+            services.post_application_message(current_user, center, form.body.data)
+        except ValidationFailed as error:
+            attach_error(form, error)
+        else:
+            flash(_("Your message was added."), "success")
+            return redirect(url_for("centers.application", slug=slug))
+    thread = services.application_thread(current_user, center)
+    return render_template("centers/application.html", center=center, thread=thread, message_form=form), 400
+
+
+@bp.route("/centers/<slug>/application/resubmit", methods=["GET", "POST"])
+@login_required
+def resubmit(slug: str):
+    center = services.get_center(current_user, slug)
+    form = _form_for_center(ResubmitForm, center)
+    if form.validate_on_submit():
+        try:
+            services.resubmit_application(
+                current_user,
+                center,
+                _details(form),
+                reply=form.reply.data,
+                letter=form.nomination_letter.data,
+            )
+        except ValidationFailed as error:
+            attach_error(form, error)
+        else:
+            flash(_("Your application was resubmitted."), "success")
+            return redirect(url_for("centers.application", slug=slug))
+    elif request.method == "GET":
+        services.require_resubmit(current_user, center)
+    status = 400 if request.method == "POST" else 200
+    return render_template("centers/resubmit.html", center=center, form=form), status
+
+
+@bp.route("/centers/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit(slug: str):
+    center = services.get_center(current_user, slug)
+    services.require_edit(current_user, center)
+    form = _form_for_center(EditCenterForm, center)
+    if form.validate_on_submit():
+        try:
+            services.update_center(current_user, center, _details(form), letter=form.nomination_letter.data)
+        except ValidationFailed as error:
+            attach_error(form, error)
+        else:
+            flash(_("The profile was saved."), "success")
+            return redirect(url_for("centers.profile", slug=slug))
+    status = 400 if request.method == "POST" else 200
+    return render_template("centers/edit.html", center=center, form=form), status
+
+
+@bp.get("/centers/<slug>/letter")
+@login_required
+def letter(slug: str):
+    center = services.get_center(current_user, slug)
+    path = services.letter_path(current_user, center)
+    response = send_file(
+        path,
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=center.letter_original_name or "nomination-letter.pdf",
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ---------------------------------------------------------------- joining and staff
+
+
+@bp.post("/centers/<slug>/join")
+@login_required
+def join(slug: str):
+    center = services.get_center(current_user, slug)
+    form = JoinForm()
+    if form.validate_on_submit():
+        try:
+            services.request_to_join(current_user, center, message=form.message.data or "")
+        except Conflict as error:
+            flash(error.message, "info")
+        else:
+            flash(
+                _("Your request was sent to the focal points of %(center)s.", center=center.name), "success"
+            )
+    return redirect(url_for("centers.profile", slug=slug))
+
+
+def _leave_form(center, formdata=None):
+    form = LeaveForm(formdata=formdata)
+    if current_user.is_authenticated and membership_of(current_user, center):
+        form.successor.choices = [
+            SelectChoice(m.id, m.user.full_name) for m in center.memberships if m.user_id != current_user.id
+        ]
+    else:
+        form.successor.choices = []
+    return form
+
+
+@bp.post("/centers/<slug>/leave")
+@login_required
+def leave(slug: str):
+    center = services.get_center(current_user, slug)
+    membership = membership_of(current_user, center)
+    if membership is None:
+        raise NotFound(_("You are not on the staff of this center."))
+    form = _leave_form(center, request.form)
+    if form.validate_on_submit():
+        successor = services.get_membership(form.successor.data) if form.successor.data else None
+        try:
+            services.leave_center(current_user, membership, successor=successor)
+        except ValidationFailed as error:
+            flash(error.message, "error")
+            return redirect(url_for("centers.profile", slug=slug))
+        flash(_("You left %(center)s.", center=center.name), "success")
+    return redirect(url_for("centers.profile", slug=slug))
+
+
+def _render_staff(center, *, invite_form=None, decline_forms=None, status=200):
+    memberships = services.staff_of(current_user, center)
+    can_manage = services.can_manage(current_user, center)
+    return render_template(
+        "centers/staff.html",
+        center=center,
+        memberships=memberships,
+        can_manage=can_manage,
+        join_requests=services.pending_join_requests(current_user, center) if can_manage else [],
+        invitations=services.open_invitations(current_user, center) if can_manage else [],
+        invite_form=invite_form or InviteForm(formdata=None),
+        staff_forms={
+            m.id: StaffForm(formdata=None, role=m.role.value, can_sign=m.can_sign, prefix=f"m{m.id}")
+            for m in memberships
+        },
+        accept_form=AcceptJoinForm(formdata=None),
+        decline_forms=decline_forms or {},
+        confirm_form=ConfirmForm(formdata=None),
+    ), status
+
+
+@bp.get("/centers/<slug>/staff")
+@login_required
+def staff(slug: str):
+    center = services.get_center(current_user, slug)
+    return _render_staff(center)
+
+
+@bp.post("/centers/<slug>/staff/invite")
+@login_required
+def invite(slug: str):
+    center = services.get_center(current_user, slug)
+    services.require_manage(current_user, center)
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            invitation, _token = services.invite_staff(
+                current_user, center, email=form.email.data, role=form.role.data
+            )
+        except ValidationFailed as error:
+            attach_error(form, error)
+        else:
+            flash(_("An invitation was sent to %(email)s.", email=invitation.email), "success")
+            return redirect(url_for("centers.staff", slug=slug))
+    return _render_staff(center, invite_form=form, status=400)
+
+
+def _membership_in(center, membership_id: int):
+    membership = services.get_membership(membership_id)
+    if membership.center_id != center.id:
+        raise NotFound(_("No such staff member."))
+    return membership
+
+
+def _run(action, success: str, slug: str):
+    """Run a staff action; a refused state change is told, not shown as an error page."""
+    try:
+        action()
+    except (InvalidState, Conflict, ValidationFailed) as error:
+        flash(error.message, "error")
+    else:
+        flash(success, "success")
+    return redirect(url_for("centers.staff", slug=slug))
+
+
+@bp.post("/centers/<slug>/staff/<int:membership_id>")
+@login_required
+def change_staff(slug: str, membership_id: int):
+    center = services.get_center(current_user, slug)
+    membership = _membership_in(center, membership_id)
+    form = StaffForm(prefix=f"m{membership.id}")
+    if not form.validate_on_submit():
+        flash(_("Choose a role."), "error")
+        return redirect(url_for("centers.staff", slug=slug))
+    return _run(
+        lambda: services.change_staff(
+            current_user, membership, role=form.role.data, can_sign=form.can_sign.data
+        ),
+        _("Saved the role of %(name)s.", name=membership.user.full_name),
+        slug,
+    )
+
+
+@bp.post("/centers/<slug>/staff/<int:membership_id>/primary")
+@login_required
+def make_primary(slug: str, membership_id: int):
+    center = services.get_center(current_user, slug)
+    membership = _membership_in(center, membership_id)
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("centers.staff", slug=slug))
+    return _run(
+        lambda: services.make_primary(current_user, membership),
+        _("%(name)s is now the primary focal point.", name=membership.user.full_name),
+        slug,
+    )
+
+
+@bp.post("/centers/<slug>/staff/<int:membership_id>/remove")
+@login_required
+def remove_staff(slug: str, membership_id: int):
+    center = services.get_center(current_user, slug)
+    membership = _membership_in(center, membership_id)
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("centers.staff", slug=slug))
+    name = membership.user.full_name
+    return _run(
+        lambda: services.remove_staff(current_user, membership),
+        _("%(name)s was removed from the staff.", name=name),
+        slug,
+    )
+
+
+def _join_request_in(center, request_id: int):
+    join_request = services.get_join_request(request_id)
+    if join_request.center_id != center.id:
+        raise NotFound(_("No such request."))
+    return join_request
+
+
+@bp.post("/centers/<slug>/join-requests/<int:request_id>/accept")
+@login_required
+def accept_join(slug: str, request_id: int):
+    center = services.get_center(current_user, slug)
+    join_request = _join_request_in(center, request_id)
+    form = AcceptJoinForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("centers.staff", slug=slug))
+    return _run(
+        lambda: services.accept_join_request(current_user, join_request, role=form.role.data),
+        _("%(name)s joined the staff.", name=join_request.user.full_name),
+        slug,
+    )
+
+
+@bp.post("/centers/<slug>/join-requests/<int:request_id>/decline")
+@login_required
+def decline_join(slug: str, request_id: int):
+    center = services.get_center(current_user, slug)
+    join_request = _join_request_in(center, request_id)
+    form = DeclineJoinForm(prefix=f"r{request_id}")
+    if form.validate_on_submit():
+        return _run(
+            lambda: services.decline_join_request(current_user, join_request, reason=form.reason.data),
+            _("The request was declined."),
+            slug,
+        )
+    services.require_manage(current_user, center)
+    return _render_staff(center, decline_forms={request_id: form}, status=400)
+
+
+@bp.post("/centers/<slug>/invitations/<int:invitation_id>/revoke")
+@login_required
+def revoke_invitation(slug: str, invitation_id: int):
+    center = services.get_center(current_user, slug)
+    invitation = services.get_invitation_by_id(invitation_id)
+    if invitation.center_id != center.id:
+        raise NotFound(_("No such invitation."))
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("centers.staff", slug=slug))
+    return _run(
+        lambda: services.revoke_invitation(current_user, invitation), _("The invitation was withdrawn."), slug
+    )
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+def invitation(token: str):
+    try:
+        invitation = services.get_invitation(token)
+    except (NotFound, InvalidState) as error:
+        return render_template("auth/link_problem.html", message=error.message), 400
+    form = ConfirmForm()
+    if request.method == "POST" and current_user.is_authenticated and form.validate_on_submit():
+        membership = services.accept_invitation(current_user, token)
+        flash(_("Welcome to the staff of %(center)s.", center=membership.center.name), "success")
+        return redirect(url_for("centers.profile", slug=membership.center.slug))
+    return render_template("centers/invitation.html", invitation=invitation, form=form, token=token)

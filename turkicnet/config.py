@@ -1,0 +1,129 @@
+"""Configuration: defaults here, then ``instance/config.py``, then the environment.
+
+``DATABASE_URL`` and ``REDIS_URL`` are read as they are; every other setting is read from a
+``TURKICNET_<NAME>`` environment variable.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+WEAK_SECRETS = {"", "dev", "changeme", "secret", "development", "test"}
+
+
+class Defaults:
+    SQLALCHEMY_DATABASE_URI = ""  # filled in by load_config: SQLite in instance/
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    PRODUCTION = False
+    BASE_URL = "http://127.0.0.1:5000"
+    LANGUAGES = ["en", "tr", "ru"]
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = 30 * 24 * 3600
+    PERMANENT_SESSION_LIFETIME = 12 * 3600
+
+    # A signatory may read a long text before submitting: tokens live for hours.
+    WTF_CSRF_TIME_LIMIT = 12 * 3600
+    WTF_CSRF_ENABLED = True
+
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    MAX_LETTER_SIZE = 10 * 1024 * 1024
+
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_LIMIT_PER_IP = "20 per 10 minutes"
+    LOGIN_LIMIT_PER_ACCOUNT = "8 per 10 minutes"
+
+    ARGON2_PROFILE = "RFC_9106_LOW_MEMORY"
+    EMAIL_TOKEN_MAX_AGE = 3 * 24 * 3600
+    RESET_TOKEN_MAX_AGE = 3600
+    INVITATION_DAYS = 14
+
+    MAIL_SERVER = ""
+    MAIL_PORT = 587
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_USE_TLS = True
+    MAIL_SENDER = "TurkicNet <no-reply@turkicnet.example>"
+    MAIL_DIR = ""  # defaults to instance/mail
+
+    UPLOAD_DIR = ""  # defaults to instance/uploads
+    PROXY_FIX = 0  # number of trusted proxies in front of the app
+    CENTERS_PER_PAGE = 25
+    AUDIT_PER_PAGE = 50
+
+
+def _coerce(raw: str, current):
+    if isinstance(current, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(current, int):
+        return int(raw)
+    if isinstance(current, list):
+        return [part.strip() for part in raw.split(",") if part.strip()]
+    return raw
+
+
+def normalise_database_url(url: str) -> str:
+    """Map ``postgresql://`` and ``postgres://`` to the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def load_config(app, test_config: dict | None = None) -> None:
+    """Fill ``app.config`` from defaults, the instance file, the environment and tests."""
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    for key in list(app.config):
+        env_value = os.environ.get(f"TURKICNET_{key}")
+        if env_value is not None:
+            app.config[key] = _coerce(env_value, app.config[key])
+    if os.environ.get("TURKICNET_SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ["TURKICNET_SECRET_KEY"]
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if os.environ.get("REDIS_URL"):
+        app.config["REDIS_URL"] = os.environ["REDIS_URL"]
+        app.config["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
+    if test_config:
+        app.config.update(test_config)
+
+    instance = Path(app.instance_path)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'turkicnet.db'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.config["MAIL_DIR"] = app.config["MAIL_DIR"] or str(instance / "mail")
+    app.config["UPLOAD_DIR"] = app.config["UPLOAD_DIR"] or str(instance / "uploads")
+    if app.config["PRODUCTION"]:
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+    _ensure_secret_key(app)
+
+
+def _ensure_secret_key(app) -> None:
+    """Use the configured key; in development only, generate one into ``instance/``."""
+    key = app.config.get("SECRET_KEY") or ""
+    if app.config["PRODUCTION"]:
+        if key in WEAK_SECRETS or len(key) < 32:
+            raise RuntimeError(
+                "TURKICNET_PRODUCTION is set: give a strong TURKICNET_SECRET_KEY "
+                "(at least 32 characters) shared by every host."
+            )
+        return
+    if key:
+        return
+    key_file = Path(app.instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    app.config["SECRET_KEY"] = key_file.read_text().strip()

@@ -1,0 +1,1 @@
+"""What every feature relies on: errors, audit, mail outbox, storage, transactions."""

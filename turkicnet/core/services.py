@@ -1,0 +1,51 @@
+"""Reads and changes that belong to no single feature: notifications and health."""
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, text, update
+
+from ..extensions import db
+from .errors import NotFound
+from .mail import commit
+from .models import Notification
+from .timeutil import utcnow
+
+
+def unread_notification_count(actor) -> int:
+    return (
+        db.session.scalar(
+            select(func.count(Notification.id)).where(
+                Notification.user_id == actor.id, Notification.read_at.is_(None)
+            )
+        )
+        or 0
+    )
+
+
+def notifications_page(actor, *, page: int = 1, per_page: int = 30):
+    query = (
+        select(Notification)
+        .where(Notification.user_id == actor.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+    )
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def mark_notifications_read(actor, notification_id: int | None = None) -> int:
+    """Mark one of the actor's notices read, or all of them; returns how many changed."""
+    query = update(Notification).where(Notification.user_id == actor.id, Notification.read_at.is_(None))
+    if notification_id is not None:
+        if db.session.get(Notification, notification_id) is None:
+            raise NotFound(_("No such notification."))
+        query = query.where(Notification.id == notification_id)
+    changed = db.session.execute(query.values(read_at=utcnow())).rowcount
+    commit()
+    return changed
+
+
+def database_ok() -> tuple[bool, str]:
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any failure means the database is not usable
+        db.session.rollback()
+        return False, type(exc).__name__
+    return True, db.engine.dialect.name

@@ -1,0 +1,186 @@
+"""The pieces of ``create_app``: extensions, blueprints, CLI, error handlers, hooks."""
+
+import logging
+
+from flask import Flask, g, has_request_context, render_template, request
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from ..extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
+from .errors import ServiceError
+
+log = logging.getLogger(__name__)
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+        "frame-ancestors 'none'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def init_extensions(app: Flask) -> None:
+    from pathlib import Path
+
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(Path(__file__).resolve().parent.parent / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(session_id: str):
+        from ..auth.services import load_session_user
+
+        return load_session_user(session_id)
+
+    if app.config["PROXY_FIX"]:
+        hops = app.config["PROXY_FIX"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    # Import the models so that the metadata (and Alembic) know every table.
+    from ..auth import models as _auth_models  # noqa: F401
+    from ..centers import models as _center_models  # noqa: F401
+    from . import models as _core_models  # noqa: F401
+
+    _register_template_helpers(app)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """Foreign keys on every SQLite connection, WAL journaling, a busy timeout."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from ..admin.views import bp as admin_bp
+    from ..auth.views import bp as auth_bp
+    from ..centers.views import bp as centers_bp
+    from .views import bp as core_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(centers_bp)
+    app.register_blueprint(admin_bp)
+
+
+def register_cli(app: Flask) -> None:
+    from .cli import register
+
+    register(app)
+
+
+def _render_error(code: int, message: str = ""):
+    return render_template(f"errors/{code}.html", message=message), code
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        # Re-run the view: its form fails validation on the token and is shown again
+        # with what the person typed, instead of losing their work.
+        view = app.view_functions.get(request.endpoint or "")
+        if request.method == "POST" and view is not None and not g.get("csrf_rerun"):
+            g.csrf_rerun = True
+            response = app.make_response(view(**(request.view_args or {})))
+            response.status_code = 400
+            return response
+        return _render_error(400, _("The form was too old or was not sent from this site. Please try again."))
+
+    @app.errorhandler(ServiceError)
+    def service_error(error: ServiceError):
+        code = error.status_code if error.status_code in (403, 404, 409) else 400
+        return _render_error(code, error.message)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        code = error.code or 500
+        if code in (400, 403, 404, 405, 410, 413, 429):
+            response = app.make_response(_render_error(code))
+            if code == 429 and error.get_response().headers.get("Retry-After"):
+                response.headers["Retry-After"] = error.get_response().headers["Retry-After"]
+            return response
+        return error
+
+    @app.errorhandler(500)
+    def server_error(error):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        return _render_error(500)
+
+
+def register_request_hooks(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if current_user.is_authenticated:
+            response.headers.setdefault("Cache-Control", "no-store")
+            response.vary.add("Cookie")
+        return response
+
+    @app.teardown_request
+    def discard_queued_mail(exc):
+        from .mail import discard_pending
+
+        discard_pending()
+
+
+def _csrf_field(form):
+    """The form's CSRF input; nothing when CSRF is switched off (as in most tests)."""
+    field = getattr(form, "csrf_token", None)
+    return field() if field is not None else ""
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from ..centers import permissions as center_permissions
+    from ..centers import services as center_services
+    from . import assets, notifications
+
+    app.jinja_env.globals.update(
+        asset_url=assets.asset_url,
+        get_locale=get_locale,
+        csrf_field=_csrf_field,
+        perms=center_permissions,
+        role_labels=center_services.ROLE_LABELS,
+        status_labels=center_services.STATUS_LABELS,
+        kind_labels=center_services.KIND_LABELS,
+        standing_labels=center_services.STANDING_LABELS,
+        center_standing=center_services.center_standing,
+        render_notification=notifications.render,
+    )
+
+    @app.context_processor
+    def unread_notices():
+        from .services import unread_notification_count
+
+        if has_request_context() and current_user.is_authenticated:
+            return {"unread_count": lambda: unread_notification_count(current_user)}
+        return {"unread_count": lambda: 0}

@@ -1,0 +1,33 @@
+"""Small helpers for views: safe redirects and putting service errors on forms."""
+
+from urllib.parse import urlsplit
+
+from flask import redirect, request, url_for
+
+from .errors import ValidationFailed
+
+
+def is_safe_next(target: str | None) -> bool:
+    """Only a path on this site: one leading slash, no scheme, host or backslash."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return False
+    if "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def redirect_next(default_endpoint: str, **values):
+    target = request.form.get("next") or request.args.get("next")
+    if is_safe_next(target):
+        return redirect(target)
+    return redirect(url_for(default_endpoint, **values))
+
+
+def attach_error(form, error: ValidationFailed) -> None:
+    """Show a service's ``ValidationFailed`` next to its field (or at the form's top)."""
+    field = getattr(form, error.field, None)
+    if field is not None:
+        field.errors = [*(field.errors or []), error.message]
+    else:
+        form.form_errors.append(error.message)

@@ -1,0 +1,3 @@
+from turkicnet import create_app
+
+app = create_app()
