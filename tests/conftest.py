@@ -44,7 +44,7 @@ def base_config(tmp_path: Path) -> dict:
 def _upgrade(url: str, tmp_path: Path) -> None:
     from flask_migrate import upgrade
 
-    app = create_app({**base_config(tmp_path), "SQLALCHEMY_DATABASE_URI": url})
+    app = create_app({**base_config(tmp_path), "SQLALCHEMY_DATABASE_URI": url, "LEDGER_KEY_FILE": "unused"})
     with app.app_context():
         upgrade()
         db.engine.dispose()
@@ -94,14 +94,29 @@ class IsolatedClient(FlaskClient):
         return response
 
 
+@pytest.fixture(scope="session")
+def ledger_key_file(tmp_path_factory):
+    """One Ed25519 ledger key for the session, outside the database and outside instance/."""
+    from turkicnet.protocol.keys import generate_key_file
+
+    path = tmp_path_factory.mktemp("keys") / "ledger_key.pem"
+    generate_key_file(path)
+    return path
+
+
 @pytest.fixture
-def make_app(database_template, tmp_path):
+def make_app(database_template, tmp_path, ledger_key_file):
     """Build an app on this test's database with extra config (the app is not pushed)."""
     url = _fresh_database(database_template, tmp_path)
     built = []
 
     def build(**overrides):
-        app = create_app({**base_config(tmp_path), "SQLALCHEMY_DATABASE_URI": url, **overrides})
+        config = {
+            **base_config(tmp_path),
+            "SQLALCHEMY_DATABASE_URI": url,
+            "LEDGER_KEY_FILE": str(ledger_key_file),
+        }
+        app = create_app({**config, **overrides})
         app.test_client_class = IsolatedClient
         built.append(app)
         return app
@@ -261,6 +276,44 @@ def viewer(center, add_staff):
 @pytest.fixture
 def signatory(center, add_staff):
     return add_staff(center, "editor", can_sign=True)
+
+
+@pytest.fixture
+def make_version(app, admin):
+    """A protocol version through the services: English and Turkish authentic, Russian not;
+    opened unless ``status="draft"``."""
+    from turkicnet.protocol import services
+
+    def make(status="open", *, required_centers=3, required_states=None, english=None):
+        version = services.create_version(
+            admin, title="Protocol on Cooperation", required_centers=required_centers,
+            required_states=required_states,
+        )  # fmt: skip
+        english = english or "# Protocol\n\nArticle 1. The Parties cooperate.\n"
+        services.save_text(admin, version, language="en", body=english, authentic=True)
+        services.save_text(
+            admin, version, language="tr", body="# Protokol\n\nMadde 1. İşbirliği.\n", authentic=True
+        )
+        services.save_text(admin, version, language="ru", body="# Протокол\n\nСтатья 1.\n", authentic=False)
+        if status != "draft":
+            services.open_version(admin, version)
+        return version
+
+    return make
+
+
+@pytest.fixture
+def sign(app):
+    """Sign ``version`` for ``center`` as ``user`` through the service."""
+    from turkicnet.protocol import services
+
+    def do_sign(user, center, version):
+        return services.sign_protocol(
+            user, center, version, signer_name=user.full_name, signer_title="Director", password=PASSWORD,
+            fingerprint=version.text_sha256, confirm_authority=True,
+        )  # fmt: skip
+
+    return do_sign
 
 
 @pytest.fixture

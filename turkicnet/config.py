@@ -56,6 +56,8 @@ class Defaults:
     MAIL_DIR = ""  # defaults to instance/mail
 
     UPLOAD_DIR = ""  # defaults to instance/uploads
+    LEDGER_KEY_FILE = ""  # defaults to instance/ledger_key.pem, generated in development only
+    LEDGER_VERIFY_WORKERS = 2
     PROXY_FIX = 0  # number of trusted proxies in front of the app
     CENTERS_PER_PAGE = 25
     AUDIT_PER_PAGE = 50
@@ -117,6 +119,11 @@ def _ensure_secret_key(app) -> None:
             raise RuntimeError(
                 "TURKICNET_PRODUCTION is set: give a strong TURKICNET_SECRET_KEY "
                 "(at least 32 characters) shared by every host."
+            )
+        if not app.config["LEDGER_KEY_FILE"]:
+            raise RuntimeError(
+                "TURKICNET_PRODUCTION is set: give TURKICNET_LEDGER_KEY_FILE, the ledger's Ed25519 "
+                "key (PEM) shared by every host."
             )
         return
     if key:

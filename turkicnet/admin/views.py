@@ -9,9 +9,13 @@ from ..centers import services as center_services
 from ..centers.forms import MessageForm
 from ..centers.models import CenterStatus
 from ..core.errors import InvalidState, ValidationFailed
+from ..core.forms import ConfirmForm
+from ..core.markdown import render_markdown
 from ..core.permissions import require
 from ..core.webutil import attach_error
 from ..extensions import login_manager
+from ..protocol import services as protocol_services
+from ..protocol.forms import TextForm, VersionForm
 from . import services
 from .forms import DeactivateForm, DecisionForm
 from .permissions import can_use_admin
@@ -153,3 +157,125 @@ def audit():
         page=request.args.get("page", 1, type=int),
     )
     return render_template("admin/audit.html", page=page, action=request.args.get("action", ""))
+
+
+# ---------------------------------------------------------------- protocol versions
+
+
+@bp.route("/protocol", methods=["GET", "POST"])
+def protocol_versions():
+    form = VersionForm()
+    if form.validate_on_submit():
+        try:
+            version = protocol_services.create_version(
+                current_user,
+                title=form.title.data,
+                required_centers=form.required_centers.data,
+                required_states=form.required_states.data,
+            )
+        except ValidationFailed as error:
+            attach_error(form, error)
+        else:
+            flash(_("Draft version %(n)d was created. Add its texts.", n=version.number), "success")
+            return redirect(url_for("admin.protocol_version", number=version.number))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "admin/protocol_versions.html", versions=protocol_services.list_versions(current_user), form=form
+    ), status
+
+
+def _render_version(version, form=None, status=200):
+    if form is None:
+        form = VersionForm(formdata=None, obj=version)
+    return render_template(
+        "admin/protocol_version.html",
+        version=version,
+        form=form,
+        confirm_form=ConfirmForm(formdata=None),
+        languages=protocol_services.LANGUAGE_NAMES,
+        progress=protocol_services.rule_progress(version) if version.text_sha256 else None,
+    ), status
+
+
+@bp.route("/protocol/v/<int:number>", methods=["GET", "POST"])
+def protocol_version(number: int):
+    version = protocol_services.get_version(current_user, number)
+    if request.method == "GET":
+        return _render_version(version)
+    form = VersionForm()
+    if form.validate_on_submit():
+        try:
+            protocol_services.update_version(
+                current_user,
+                version,
+                title=form.title.data,
+                required_centers=form.required_centers.data,
+                required_states=form.required_states.data,
+            )
+        except ValidationFailed as error:
+            attach_error(form, error)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("admin.protocol_version", number=number))
+    return _render_version(version, form, 400)
+
+
+@bp.route("/protocol/v/<int:number>/text", methods=["GET", "POST"])
+def protocol_text(number: int):
+    version = protocol_services.get_version(current_user, number)
+    language = request.values.get("language", "en")
+    existing = version.text(language)
+    form = TextForm(formdata=None, obj=existing) if request.method == "GET" else TextForm()
+    form.set_languages(protocol_services.LANGUAGE_NAMES)
+    if request.method == "GET":
+        form.language.data = language
+        if existing is None:
+            form.authentic.data = True
+    preview = None
+    if request.method == "POST" and form.validate_on_submit():
+        if form.preview.data:
+            preview = render_markdown(form.body.data)
+        else:
+            try:
+                protocol_services.save_text(
+                    current_user,
+                    version,
+                    language=form.language.data,
+                    body=form.body.data,
+                    authentic=form.authentic.data,
+                )
+            except ValidationFailed as error:
+                attach_error(form, error)
+            else:
+                flash(_("The text was saved."), "success")
+                return redirect(url_for("admin.protocol_version", number=number))
+    status = 400 if request.method == "POST" and preview is None else 200
+    return render_template(
+        "admin/protocol_text.html", version=version, form=form, preview=preview, existing=existing
+    ), status
+
+
+@bp.post("/protocol/v/<int:number>/text/<lang>/delete")
+def protocol_text_delete(number: int, lang: str):
+    version = protocol_services.get_version(current_user, number)
+    if ConfirmForm().validate_on_submit():
+        try:
+            protocol_services.delete_text(current_user, version, language=lang)
+        except InvalidState as error:
+            flash(error.message, "error")
+        else:
+            flash(_("The text was removed."), "success")
+    return redirect(url_for("admin.protocol_version", number=number))
+
+
+@bp.post("/protocol/v/<int:number>/open")
+def protocol_open(number: int):
+    version = protocol_services.get_version(current_user, number)
+    if ConfirmForm().validate_on_submit():
+        try:
+            protocol_services.open_version(current_user, version)
+        except InvalidState as error:
+            flash(error.message, "error")
+        else:
+            flash(_("Version %(n)d is open for signature.", n=number), "success")
+    return redirect(url_for("admin.protocol_version", number=number))

@@ -1,5 +1,7 @@
 """Account operations. Each state change checks permission, audits and commits once."""
 
+import hashlib
+
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -66,14 +68,18 @@ def register_user(
     Registering an address that already has an account creates nothing; its owner is
     told by e-mail instead, so the form's answer never reveals who has an account.
 
-    :raises ValidationFailed: for a weak password
+    :raises ValidationFailed: for a weak password or a name that is empty once cleaned
     :returns: the new user, or ``None`` when the address was already registered
     """
     email = normalise_email(email)
     full_name = normalise_line(full_name)
+    if not full_name:
+        raise ValidationFailed("full_name", _("Give your full name."))
     passwords.check_strength(password, _user_inputs(email, full_name))
     existing = get_user_by_email(email)
     if existing is not None:
+        # Spend the hash a new account would cost, so the answer's timing says nothing either.
+        passwords.hash_password(password)
         queue_mail(
             existing,
             _l("Someone tried to register with your e-mail address"),
@@ -205,7 +211,7 @@ def request_password_reset(email: str) -> None:
     user = get_user_by_email(email)
     if user is None or not user.active:
         return
-    token = _serializer(_RESET_SALT).dumps({"u": user.id, "h": user.password_hash[-16:]})
+    token = _serializer(_RESET_SALT).dumps({"u": user.id, "h": _password_tag(user)})
     queue_mail(
         user,
         _l("Reset your TurkicNet password"),
@@ -216,6 +222,11 @@ def request_password_reset(email: str) -> None:
     )
     audit.record(None, "auth.reset_requested", user)
     commit()
+
+
+def _password_tag(user: User) -> str:
+    """A digest of the current hash: the link dies when the password changes, and shows nothing of it."""
+    return hashlib.sha256(f"reset:{user.password_hash}".encode()).hexdigest()[:20]
 
 
 def user_for_reset_token(token: str) -> User:
@@ -230,7 +241,7 @@ def user_for_reset_token(token: str) -> User:
     except BadSignature as exc:
         raise InvalidState(_("This reset link is not valid.")) from exc
     user = db.session.get(User, data.get("u"))
-    if user is None or not user.active or user.password_hash[-16:] != data.get("h"):
+    if user is None or not user.active or _password_tag(user) != data.get("h"):
         raise InvalidState(_("This reset link was already used or is no longer valid."))
     return user
 
@@ -257,17 +268,19 @@ def update_profile(actor: User, *, full_name: str, position: str, preferred_lang
     """Change the actor's own name, position and language."""
     if preferred_language not in current_app.config["LANGUAGES"]:
         raise ValidationFailed("preferred_language", _("Choose one of the offered languages."))
+    full_name = normalise_line(full_name)
+    # Checked before anything is set: a refused change must leave the account as it was.
+    if not full_name:
+        raise ValidationFailed("full_name", _("Give your full name."))
     changes = {}
     for field, value in (
-        ("full_name", normalise_line(full_name)),
+        ("full_name", full_name),
         ("position", normalise_line(position)),
         ("preferred_language", preferred_language),
     ):
         if getattr(actor, field) != value:
             changes[field] = value
             setattr(actor, field, value)
-    if not actor.full_name:
-        raise ValidationFailed("full_name", _("Give your full name."))
     audit.record(actor, "auth.update_profile", actor, changed=sorted(changes))
     commit()
     return actor
@@ -311,6 +324,8 @@ def create_admin(*, email: str, password: str, full_name: str = "Administrator")
     if user is None:
         user = User(email=email, full_name=full_name, password_hash="")
         db.session.add(user)
+    else:
+        user.session_generation += 1  # a new password ends the account's other sessions
     user.password_hash = passwords.hash_password(password)
     user.is_admin = True
     user.active = True

@@ -134,8 +134,9 @@ def logout():
     form = ConfirmForm()
     if current_user.is_authenticated and form.validate_on_submit():
         services.log_out(current_user)
-        logout_user()
+        # Cleared first: logout_user leaves the session a note to delete the remember-me cookie.
         session.clear()
+        logout_user()
         flash(_("You are logged out."), "info")
     return redirect(url_for("core.home"))
 
@@ -166,16 +167,17 @@ def reset_password(token: str):
         except InvalidState as error:
             return render_template("auth/link_problem.html", message=error.message), 400
         else:
-            if current_user.is_authenticated:
-                logout_user()
             session.clear()
+            logout_user()  # also deletes a remember-me cookie, which the new password made stale
             flash(_("Your password was changed. Log in with the new one."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form, user=user)
 
 
 def _mail_form(data=None) -> MailPreferencesForm:
-    form = MailPreferencesForm(data=data)
+    # Shown with saved choices, the form must not read another form's POST: a missing
+    # checkbox there would show every category switched off.
+    form = MailPreferencesForm() if data is None else MailPreferencesForm(formdata=None, data=data)
     form.receive.choices = [SelectChoice(key, str(label)) for key, label in OPTIONAL_CATEGORIES.items()]
     return form
 
@@ -224,9 +226,12 @@ def update_profile():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        # The user itself, not the proxy: handed to login_user, the proxy would become its
+        # own target and every later read of current_user would recurse without end.
+        user = current_user._get_current_object()
         try:
-            user = services.change_password(
-                current_user,
+            services.change_password(
+                user,
                 current_password=form.current_password.data,
                 new_password=form.new_password.data,
             )

@@ -135,11 +135,17 @@ def get_center(actor, slug: str) -> Center:
 
 
 def center_standing(center: Center) -> str:
-    """The network standing computed from the center's status (DESIGN §1)."""
+    """The network standing computed from the center's status and the ledger (DESIGN §1).
+
+    A signatory member is approved and holds a standing signature on an open or in-force
+    version; the set of such centers is read once per request.
+    """
     if center.status in APPLICATION_OPEN:
         return "applicant"
     if center.status is CenterStatus.APPROVED:
-        return "member"
+        from ..protocol.services import signatory_slugs
+
+        return "signatory" if center.slug in signatory_slugs() else "member"
     if center.status is CenterStatus.SUSPENDED:
         return "suspended"
     if center.status is CenterStatus.WITHDRAWN:

@@ -49,3 +49,7 @@ def register(app: Flask) -> None:
             raise SystemExit(1)
 
     app.cli.add_command(mail)
+
+    from ..protocol.cli import protocol_cli
+
+    app.cli.add_command(protocol_cli)

@@ -2,6 +2,7 @@
 every person here is fictional)."""
 
 from io import BytesIO
+from pathlib import Path
 
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
@@ -213,6 +214,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
         if decision == "approve":
             center_services.approve_center(admin, center, note="Welcome to the network.")
     _add_staff(people)
+    _open_protocol(admin, people)
     return accounts
 
 
@@ -222,7 +224,42 @@ def _add_staff(people: dict[str, User]) -> None:
     cerr, eri = centers["CERR"], centers["ERI"]
     db.session.add(Membership(user=people["cerr-editor"], center=cerr, role=Role.EDITOR))
     db.session.add(Membership(user=people["viewer"], center=eri, role=Role.VIEWER))
-    for membership in cerr.memberships + eri.memberships:
-        if membership.is_primary:
-            membership.can_sign = True
+    for center in centers.values():
+        for membership in center.memberships:
+            if membership.is_primary:
+                membership.can_sign = True
     db.session.commit()
+
+
+# The centers whose signatories sign version 1 in the demo: 3 of the 5 needed.
+DEMO_SIGNATORIES = ["cerr", "eri", "niss"]
+
+
+def _open_protocol(admin: User, people: dict[str, User]) -> None:
+    """Version 1 of the protocol, in English, Turkish and Russian, open with a few signatures."""
+    from ..protocol import services as protocol_services
+
+    version = protocol_services.create_version(
+        admin,
+        title="Protocol on Cooperation among the Economic Policy Research Centers of the Turkic States",
+        required_centers=5,
+        required_states=3,
+    )
+    texts = Path(__file__).resolve().parent.parent / "protocol" / "texts"
+    for language in ("en", "tr", "ru"):
+        body = (texts / f"{language}.md").read_text(encoding="utf-8")
+        protocol_services.save_text(admin, version, language=language, body=body, authentic=True)
+    protocol_services.open_version(admin, version)
+    for key in DEMO_SIGNATORIES:
+        signatory = people[key]
+        center = next(m.center for m in signatory.memberships if m.can_sign)
+        protocol_services.sign_protocol(
+            signatory,
+            center,
+            version,
+            signer_name=signatory.full_name,
+            signer_title=signatory.position,
+            password=DEMO_PASSWORD,
+            fingerprint=version.text_sha256,
+            confirm_authority=True,
+        )

@@ -61,6 +61,7 @@ def init_extensions(app: Flask) -> None:
     # Import the models so that the metadata (and Alembic) know every table.
     from ..auth import models as _auth_models  # noqa: F401
     from ..centers import models as _center_models  # noqa: F401
+    from ..protocol import models as _protocol_models  # noqa: F401
     from . import models as _core_models  # noqa: F401
 
     _register_template_helpers(app)
@@ -81,12 +82,14 @@ def register_blueprints(app: Flask) -> None:
     from ..admin.views import bp as admin_bp
     from ..auth.views import bp as auth_bp
     from ..centers.views import bp as centers_bp
+    from ..protocol.views import bp as protocol_bp
     from .views import bp as core_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(centers_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(protocol_bp)
 
 
 def register_cli(app: Flask) -> None:
@@ -162,7 +165,9 @@ def _csrf_field(form):
 def _register_template_helpers(app: Flask) -> None:
     from ..centers import permissions as center_permissions
     from ..centers import services as center_services
+    from ..protocol import services as protocol_services
     from . import assets, notifications
+    from .timeutil import utcnow
 
     app.jinja_env.globals.update(
         asset_url=assets.asset_url,
@@ -175,6 +180,9 @@ def _register_template_helpers(app: Flask) -> None:
         standing_labels=center_services.STANDING_LABELS,
         center_standing=center_services.center_standing,
         render_notification=notifications.render,
+        protocol_status_labels=protocol_services.STATUS_LABELS,
+        protocol_languages=protocol_services.LANGUAGE_NAMES,
+        now_utc=utcnow,
     )
 
     @app.context_processor

@@ -14,6 +14,7 @@ from flask import (
 from flask_login import current_user, login_required
 
 from ..centers import services as center_services
+from ..protocol import services as protocol_services
 from . import assets
 from .forms import ConfirmForm
 from .services import database_ok, mark_notifications_read, notifications_page
@@ -23,7 +24,13 @@ bp = Blueprint("core", __name__)
 
 @bp.get("/")
 def home():
-    return render_template("core/home.html", counts=center_services.network_counts())
+    version = protocol_services.current_version()
+    return render_template(
+        "core/home.html",
+        counts=center_services.network_counts(),
+        version=version,
+        progress=protocol_services.rule_progress(version) if version else None,
+    )
 
 
 @bp.get("/healthz")

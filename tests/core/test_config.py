@@ -1,0 +1,56 @@
+import pytest
+
+from turkicnet import create_app
+from turkicnet.config import normalise_database_url
+
+
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("postgresql://postgres@127.0.0.1:5432/test", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
+        ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:///x.db", "sqlite:///x.db"),
+    ],
+)
+def test_postgresql_urls_are_mapped_to_psycopg_3(url, expected):
+    assert normalise_database_url(url) == expected
+
+
+def test_environment_overrides_defaults(monkeypatch, tmp_path):
+    monkeypatch.setenv("TURKICNET_CENTERS_PER_PAGE", "7")
+    monkeypatch.setenv("TURKICNET_BASE_URL", "https://turkicnet.example")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u@h/db")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/3")
+    app = create_app({"SECRET_KEY": "k" * 40, "UPLOAD_DIR": str(tmp_path), "MAIL_DIR": str(tmp_path)})
+    assert app.config["CENTERS_PER_PAGE"] == 7
+    assert app.config["BASE_URL"] == "https://turkicnet.example"
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h/db"
+    assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/3"
+
+
+@pytest.mark.parametrize("key", ["", "dev", "short-key"])
+def test_production_refuses_to_start_without_a_strong_secret_key(monkeypatch, key):
+    monkeypatch.delenv("TURKICNET_SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="TURKICNET_SECRET_KEY"):
+        create_app({"PRODUCTION": True, "SECRET_KEY": key})
+
+
+def test_login_counters_live_in_redis_when_it_is_configured(make_app, make_user):
+    redis = pytest.importorskip("redis")
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    app = make_app(
+        RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=url, LOGIN_LIMIT_PER_ACCOUNT="2 per 10 minutes"
+    )
+    with app.app_context():
+        email = make_user().email
+    client = app.test_client()
+    codes = [
+        client.post("/auth/login", data={"email": email, "password": "wrong password here"}).status_code
+        for _ in range(3)
+    ]
+    assert codes == [200, 200, 429]
+    assert redis.Redis.from_url(url).dbsize() > 0

@@ -1,0 +1,121 @@
+"""The ledger resists and reveals tampering: triggers refuse changes, verify names the break."""
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DatabaseError
+
+from turkicnet.extensions import db
+
+
+@pytest.fixture
+def three_entries(make_center, add_staff, make_version, sign):
+    version = make_version()
+    for code in ("KZ", "UZ", "KG"):
+        center = make_center(country_code=code)
+        sign(add_staff(center, can_sign=True), center, version)
+    return version
+
+
+def _drop_triggers():
+    """What an attacker with database access would do first."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("ALTER TABLE ledger_entries DISABLE TRIGGER USER"))
+    else:
+        db.session.execute(text("DROP TRIGGER ledger_entries_no_update"))
+        db.session.execute(text("DROP TRIGGER ledger_entries_no_delete"))
+
+
+@pytest.fixture
+def restore_triggers():
+    yield
+    if db.engine.dialect.name == "postgresql":
+        db.session.rollback()
+        db.session.execute(text("ALTER TABLE ledger_entries ENABLE TRIGGER USER"))
+        db.session.commit()
+
+
+def test_the_database_refuses_to_update_a_ledger_entry(three_entries):
+    with pytest.raises(DatabaseError, match="append-only"):
+        db.session.execute(text("UPDATE ledger_entries SET signer_name = 'Someone Else' WHERE seq = 2"))
+    db.session.rollback()
+
+
+def test_the_database_refuses_to_delete_a_ledger_entry(three_entries):
+    with pytest.raises(DatabaseError, match="append-only"):
+        db.session.execute(text("DELETE FROM ledger_entries WHERE seq = 3"))
+    db.session.rollback()
+
+
+def test_verify_names_the_entry_whose_signer_was_altered(three_entries, runner, restore_triggers):
+    _drop_triggers()
+    db.session.execute(text("UPDATE ledger_entries SET signer_name = 'Someone Else' WHERE seq = 2"))
+    db.session.commit()
+    result = runner.invoke(args=["protocol", "verify", "--workers", "1"])
+    assert result.exit_code == 1
+    assert "BROKEN: entry 2: its hash does not match its fields" in result.output
+
+
+def test_verify_names_a_deleted_entry(three_entries, runner, restore_triggers):
+    _drop_triggers()
+    db.session.execute(text("DELETE FROM ledger_checkpoints WHERE seq = 2"))
+    db.session.execute(text("DELETE FROM ledger_entries WHERE seq = 2"))
+    db.session.commit()
+    result = runner.invoke(args=["protocol", "verify", "--workers", "1"])
+    assert result.exit_code == 1
+    assert "BROKEN: entry 2: missing" in result.output
+
+
+def test_verify_notices_a_rewritten_chain_through_the_checkpoints(three_entries, runner, restore_triggers):
+    """Recomputing every hash after an edit keeps the chain whole, but not the signed checkpoints."""
+    from turkicnet.protocol import ledger
+    from turkicnet.protocol.models import LedgerEntry
+
+    _drop_triggers()
+    previous = "0" * 64
+    for entry in db.session.scalars(db.select(LedgerEntry).order_by(LedgerEntry.seq)):
+        fields = ledger.entry_fields(entry)
+        fields["prev_hash"] = previous
+        if entry.seq == 2:
+            fields["signer_name"] = "Someone Else"
+        new_hash = ledger.entry_hash(fields)
+        db.session.execute(
+            text("UPDATE ledger_entries SET signer_name = :n, prev_hash = :p, hash = :h WHERE seq = :s"),
+            {"n": fields["signer_name"], "p": previous, "h": new_hash, "s": entry.seq},
+        )
+        previous = new_hash
+    db.session.commit()
+    result = runner.invoke(args=["protocol", "verify", "--workers", "1"])
+    assert result.exit_code == 1
+    assert "checkpoint at entry 2" in result.output
+
+
+def test_verify_notices_an_altered_text(three_entries, runner):
+    from turkicnet.protocol.models import ProtocolText
+
+    version_text = db.session.scalars(db.select(ProtocolText).where(ProtocolText.language == "en")).first()
+    version_text.body = version_text.body.replace("cooperate", "compete")
+    db.session.commit()
+    result = runner.invoke(args=["protocol", "verify", "--workers", "1"])
+    assert result.exit_code == 1
+    assert "the en text does not match its fingerprint" in result.output
+
+
+def test_verify_succeeds_and_reports_what_it_checked(three_entries, runner):
+    result = runner.invoke(args=["protocol", "verify"])
+    assert result.exit_code == 0, result.output
+    assert "OK: 3 entries, 3 checkpoints, 3 texts" in result.output
+
+
+def test_the_triggers_exist_after_db_upgrade(app):
+    if db.engine.dialect.name == "postgresql":
+        names = db.session.scalars(
+            text(
+                "SELECT tgname FROM pg_trigger"
+                " WHERE tgrelid = 'ledger_entries'::regclass AND NOT tgisinternal"
+            )
+        ).all()
+    else:
+        names = db.session.scalars(
+            text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'ledger_entries'")
+        ).all()
+    assert set(names) == {"ledger_entries_no_update", "ledger_entries_no_delete"}

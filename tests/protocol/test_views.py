@@ -1,0 +1,223 @@
+import re
+
+from sqlalchemy import select
+
+from tests.conftest import PASSWORD
+from turkicnet.extensions import db
+from turkicnet.protocol.models import LedgerEntry, ProtocolVersion, VersionStatus
+
+
+def _sign_form(version, **changes):
+    data = {
+        "fingerprint": version.text_sha256,
+        "signer_name": "Aliya Nurova",
+        "signer_title": "Director",
+        "confirm_authority": "y",
+        "password": PASSWORD,
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_signing_page_shows_the_text_its_fingerprint_and_the_center(
+    client, login_as, center, signatory, make_version
+):
+    version = make_version()
+    login_as(signatory)
+    page = client.get(f"/protocol/v/{version.number}/sign").get_data(as_text=True)
+    assert "Article 1. The Parties cooperate." in page
+    assert version.text_sha256 in page
+    assert center.name in page
+    assert f'name="fingerprint" type="hidden" value="{version.text_sha256}"' in page
+    assert '<label for="password">Your password</label>' in page
+
+
+def test_a_signatory_signs_and_lands_on_the_certificate(client, login_as, center, signatory, make_version):
+    version = make_version()
+    login_as(signatory)
+    response = client.post(
+        f"/protocol/v/{version.number}/sign?center={center.slug}", data=_sign_form(version)
+    )
+    assert response.status_code == 302 and response.headers["Location"].endswith("/protocol/signatures/1")
+    certificate = client.get("/protocol/signatures/1").get_data(as_text=True)
+    entry = db.session.get(LedgerEntry, 1)
+    for value in ("Aliya Nurova", "Director", center.name, entry.hash, entry.prev_hash, version.text_sha256,
+                  entry.at, version.text("en").sha256):  # fmt: skip
+        assert value in certificate
+    assert version.text("ru").sha256 not in certificate  # not authentic
+
+
+def test_a_second_click_is_told_already_signed_never_an_error_page(
+    client, login_as, center, signatory, make_version
+):
+    version = make_version()
+    login_as(signatory)
+    client.post(f"/protocol/v/{version.number}/sign", data=_sign_form(version))
+    response = client.post(
+        f"/protocol/v/{version.number}/sign", data=_sign_form(version), follow_redirects=True
+    )
+    assert response.status_code == 200
+    assert "already signed version 1 on" in response.get_data(as_text=True)
+    assert db.session.scalar(select(db.func.count(LedgerEntry.seq))) == 1
+
+
+def test_a_stale_fingerprint_is_refused_with_a_clear_page(client, login_as, center, signatory, make_version):
+    version = make_version()
+    login_as(signatory)
+    response = client.post(
+        f"/protocol/v/{version.number}/sign", data=_sign_form(version, fingerprint="a" * 64)
+    )
+    assert response.status_code == 409
+    assert "The text is not the one you were shown" in response.get_data(as_text=True)
+    assert db.session.scalar(select(db.func.count(LedgerEntry.seq))) == 0
+
+
+def test_a_wrong_password_is_shown_beside_the_field_and_the_name_is_kept(
+    client, login_as, center, signatory, make_version
+):
+    version = make_version()
+    login_as(signatory)
+    response = client.post(
+        f"/protocol/v/{version.number}/sign", data=_sign_form(version, password="not the password at all")
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="password-error">This is not your password.' in page
+    assert 'value="Aliya Nurova"' in page
+
+
+def test_someone_who_may_not_sign_gets_403(client, login_as, editor, make_version):
+    version = make_version()
+    login_as(editor)
+    assert client.get(f"/protocol/v/{version.number}/sign").status_code == 403
+    assert client.post(f"/protocol/v/{version.number}/sign", data=_sign_form(version)).status_code == 403
+
+
+def test_withdrawal_through_the_page_records_the_reason(
+    client, login_as, center, signatory, make_version, sign
+):
+    version = make_version()
+    sign(signatory, center, version)
+    login_as(signatory)
+    response = client.post(
+        f"/protocol/v/{version.number}/withdraw",
+        data={"signer_name": "Aliya Nurova", "signer_title": "Director", "reason": "Mandate ended",
+              "password": PASSWORD},
+    )  # fmt: skip
+    assert response.status_code == 302
+    entry = db.session.get(LedgerEntry, 2)
+    assert (entry.action, entry.note) == ("withdraw", "Mandate ended")
+    notices = client.get("/protocol/notices").get_data(as_text=True)
+    assert "withdrew its signature of version 1. Reason: Mandate ended" in notices
+
+
+def test_the_protocol_page_shows_status_progress_and_totals(
+    client, make_center, add_staff, make_version, sign
+):
+    version = make_version(required_centers=5, required_states=3)
+    for code in ("KZ", "KZ", "UZ"):
+        center = make_center(country_code=code)
+        sign(add_staff(center, can_sign=True), center, version)
+    page = client.get("/protocol").get_data(as_text=True)
+    assert "3 of 5 centers have signed, 2 of 3 member states" in page
+    assert "2 more centers, 1 more state needed for entry into force." in page
+    assert "Kazakhstan: 2" in page and "Uzbekistan: 1" in page
+    assert version.text_sha256 in page
+
+
+def test_the_status_table_sorts_by_country_and_by_date(client, make_center, add_staff, make_version, sign):
+    version = make_version()
+    uz = make_center(country_code="UZ", name="Uzbek Center")
+    az = make_center(country_code="AZ", name="Azeri Center")
+    sign(add_staff(uz, can_sign=True), uz, version)
+    sign(add_staff(az, can_sign=True), az, version)
+    by_country = client.get("/protocol?sort=country").get_data(as_text=True)
+    assert by_country.index("Azeri Center") < by_country.index("Uzbek Center")
+    by_date_desc = client.get("/protocol?sort=date&dir=desc").get_data(as_text=True)
+    assert by_date_desc.index("Azeri Center") < by_date_desc.index("Uzbek Center")
+
+
+def test_parallel_texts_side_by_side_and_the_diff_to_the_previous_version(client, make_version):
+    make_version()
+    second = make_version(english="# Protocol\n\nArticle 1. The Parties cooperate closely.\n")
+    page = client.get(f"/protocol/v/{second.number}?compare=tr").get_data(as_text=True)
+    assert "Madde 1. İşbirliği." in page and "cooperate closely" in page
+    diff = client.get(f"/protocol/v/{second.number}/diff").get_data(as_text=True)
+    assert '<span class="diff-del">-Article 1. The Parties cooperate.</span>' in diff
+    assert '<span class="diff-add">+Article 1. The Parties cooperate closely.</span>' in diff
+
+
+def test_a_draft_is_invisible_to_the_public(client, make_version):
+    draft = make_version(status="draft")
+    assert client.get(f"/protocol/v/{draft.number}").status_code == 404
+    assert client.get(f"/protocol/v/{draft.number}/text/en.md").status_code == 404
+
+
+def test_notices_and_their_feed_announce_openings_signatures_and_entry_into_force(
+    client, center, signatory, make_version, sign
+):
+    version = make_version(required_centers=1)
+    sign(signatory, center, version)
+    page = client.get("/protocol/notices").get_data(as_text=True)
+    assert "was opened for signature" in page
+    assert f"{center.name} (ERC" in page and "signed version 1" in page
+    assert "Version 1 of the protocol entered into force." in page
+    feed = client.get("/protocol/notices.atom")
+    assert feed.mimetype == "application/atom+xml"
+    assert feed.get_data(as_text=True).count("<entry>") == 3
+
+
+def test_the_registry_page_says_what_is_recorded_and_what_the_signature_is_not(client):
+    page = client.get("/protocol/registry").get_data(as_text=True)
+    assert "no e-mail address, no IP address" in page
+    assert "not an advanced or qualified electronic signature" in page
+
+
+def test_standing_is_shown_in_the_directory_and_on_the_profile(client, center, signatory, make_version, sign):
+    sign(signatory, center, make_version())
+    assert "Signatory member" in client.get("/centers").get_data(as_text=True)
+    assert "Signatory member" in client.get(f"/centers/{center.slug}").get_data(as_text=True)
+
+
+def test_protocol_page_queries_do_not_grow_with_signatures(
+    client, make_center, add_staff, make_version, sign, count_queries
+):
+    version = make_version(required_centers=50)
+    center = make_center()
+    sign(add_staff(center, can_sign=True), center, version)
+    with count_queries() as few:
+        client.get("/protocol")
+    for _ in range(6):
+        center = make_center()
+        sign(add_staff(center, can_sign=True), center, version)
+    with count_queries() as many:
+        client.get("/protocol")
+    assert len(many.statements) == len(few.statements)
+
+
+def test_admin_writes_previews_and_opens_a_version_through_the_screens(client, login_as, admin):
+    login_as(admin)
+    response = client.post(
+        "/admin/protocol", data={"title": "Amended Protocol", "required_centers": "4", "required_states": "2"}
+    )
+    number = int(re.search(r"/admin/protocol/v/(\d+)$", response.headers["Location"]).group(1))
+    preview = client.post(
+        f"/admin/protocol/v/{number}/text",
+        data={"language": "en", "body": "# Title\n\n<script>alert(1)</script>**bold**", "authentic": "y",
+              "preview": "1"},
+    )  # fmt: skip
+    page = preview.get_data(as_text=True)
+    assert "<strong>bold</strong>" in page and "<script>alert(1)</script>" not in page
+    assert db.session.scalar(select(ProtocolVersion).where(ProtocolVersion.number == number)).texts == []
+    crlf_text = {"language": "en", "body": "# Title\r\n\r\nText.\r\n", "authentic": "y"}
+    client.post(f"/admin/protocol/v/{number}/text", data=crlf_text)
+    client.post(f"/admin/protocol/v/{number}/open")
+    version = db.session.scalar(select(ProtocolVersion).where(ProtocolVersion.number == number))
+    assert version.status is VersionStatus.OPEN and version.text_sha256
+    assert client.get(f"/protocol/v/{number}/text/en.md").data == b"# Title\n\nText.\n"
+
+
+def test_staff_cannot_reach_the_protocol_admin(client, login_as, focal_point):
+    login_as(focal_point)
+    assert client.get("/admin/protocol").status_code == 403
+    assert client.post("/admin/protocol", data={"title": "x", "required_centers": "1"}).status_code == 403

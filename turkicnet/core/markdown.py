@@ -1,0 +1,16 @@
+"""User Markdown to safe HTML: rendered on the server, then sanitised with nh3."""
+
+import markdown as markdown_lib
+import nh3
+from markupsafe import Markup
+
+_ALLOWED_TAGS = {
+    "p", "br", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "b", "i",
+    "blockquote", "code", "pre", "hr", "a", "table", "thead", "tbody", "tr", "th", "td", "sup", "sub",
+}  # fmt: skip
+
+
+def render_markdown(text: str) -> Markup:
+    html = markdown_lib.markdown(text or "", extensions=["sane_lists", "tables"], output_format="html")
+    # Safe to mark: nh3 has just removed everything outside the allow-list.
+    return Markup(nh3.clean(html, tags=_ALLOWED_TAGS, link_rel="nofollow noopener noreferrer"))  # noqa: S704

@@ -1,0 +1,1 @@
+"""The cooperation protocol: versions, texts, signing, the ledger and its checkpoints."""

@@ -1,0 +1,54 @@
+"""The ledger's Ed25519 signing key: kept outside the database (DESIGN §3-4)."""
+
+import hashlib
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from flask import current_app
+
+
+def _key_path() -> Path:
+    configured = current_app.config.get("LEDGER_KEY_FILE")
+    if configured:
+        return Path(configured)
+    return Path(current_app.instance_path) / "ledger_key.pem"
+
+
+def signing_key() -> Ed25519PrivateKey:
+    """The configured key; in development only, one generated into ``instance/``."""
+    cached = current_app.extensions.get("turkicnet_ledger_key")
+    if cached is not None:
+        return cached
+    path = _key_path()
+    if not path.exists():
+        if current_app.config["PRODUCTION"] or current_app.config.get("LEDGER_KEY_FILE"):
+            raise RuntimeError(f"The ledger key file {path} does not exist.")
+        generate_key_file(path)
+    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise RuntimeError(f"{path} does not hold an Ed25519 private key.")
+    current_app.extensions["turkicnet_ledger_key"] = key
+    return key
+
+
+def generate_key_file(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pem = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    path.write_bytes(pem)
+    path.chmod(0o600)
+
+
+def public_raw(private_key: Ed25519PrivateKey) -> bytes:
+    return private_key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def public_hex(private_key: Ed25519PrivateKey) -> str:
+    return public_raw(private_key).hex()
+
+
+def key_id(private_key: Ed25519PrivateKey) -> str:
+    """The first 16 hex characters of the SHA-256 of the raw public key."""
+    return hashlib.sha256(public_raw(private_key)).hexdigest()[:16]

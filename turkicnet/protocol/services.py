@@ -1,0 +1,666 @@
+"""Protocol operations: versions and texts (admins), signing and withdrawing
+(authorised signatories), entry into force, and the reads the public pages need."""
+
+import difflib
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app, g
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from ..auth import passwords
+from ..centers.models import Center, CenterStatus, Country, Membership, OtsStanding, Role
+from ..core import audit
+from ..core.errors import Conflict, InvalidState, NotFound, ValidationFailed
+from ..core.mail import commit, queue_mail
+from ..core.permissions import require
+from ..core.text import normalise_line
+from ..core.timeutil import utcnow
+from ..core.urls import external_url
+from ..extensions import db
+from . import ledger
+from .models import Checkpoint, LedgerEntry, LedgerKey, ProtocolText, ProtocolVersion, VersionStatus
+from .permissions import SIGNABLE, can_manage_protocol, can_sign_for, can_view_version
+
+LANGUAGE_NAMES = {
+    "en": "English",
+    "tr": "Türkçe",
+    "ru": "Русский",
+    "az": "Azərbaycanca",
+    "kk": "Қазақша",
+    "ky": "Кыргызча",
+    "uz": "Oʻzbekcha",
+    "tk": "Türkmençe",
+    "hu": "Magyar",
+}
+STATUS_LABELS = {
+    VersionStatus.DRAFT: _l("Draft"),
+    VersionStatus.OPEN: _l("Open for signature"),
+    VersionStatus.IN_FORCE: _l("In force"),
+    VersionStatus.SUPERSEDED: _l("Superseded"),
+}
+
+
+class AlreadySigned(Conflict):
+    """The center already holds a standing signature on the version."""
+
+    def __init__(self, entry: LedgerEntry, center_name: str):
+        super().__init__(
+            _("%(center)s already signed version %(version)d on %(date)s.",
+              center=center_name, version=entry.version, date=entry.at.replace("T", " ").replace("Z", " UTC"))
+        )  # fmt: skip
+        self.seq = entry.seq
+
+
+# ---------------------------------------------------------------- reads
+
+
+def get_version(actor, number: int) -> ProtocolVersion:
+    """:raises NotFound: for an unknown version, or a draft shown to anyone but admins"""
+    version = db.session.scalar(select(ProtocolVersion).where(ProtocolVersion.number == number))
+    if version is None or not can_view_version(actor, version):
+        raise NotFound(_("No such version of the protocol."))
+    return version
+
+
+def current_version() -> ProtocolVersion | None:
+    """The version in force, or else the newest open one."""
+    for status in (VersionStatus.IN_FORCE, VersionStatus.OPEN):
+        version = db.session.scalar(
+            select(ProtocolVersion)
+            .where(ProtocolVersion.status == status)
+            .order_by(ProtocolVersion.number.desc())
+            .limit(1)
+        )
+        if version is not None:
+            return version
+    return None
+
+
+def open_versions() -> list[ProtocolVersion]:
+    """Versions that can be signed now, newest first."""
+    return list(
+        db.session.scalars(
+            select(ProtocolVersion)
+            .where(ProtocolVersion.status.in_(SIGNABLE))
+            .order_by(ProtocolVersion.number.desc())
+        )
+    )
+
+
+def list_versions(actor) -> list[ProtocolVersion]:
+    query = select(ProtocolVersion).order_by(ProtocolVersion.number.desc())
+    if not can_manage_protocol(actor):
+        query = query.where(ProtocolVersion.status != VersionStatus.DRAFT)
+    return list(db.session.scalars(query))
+
+
+def previous_version(version: ProtocolVersion) -> ProtocolVersion | None:
+    return db.session.scalar(
+        select(ProtocolVersion)
+        .where(ProtocolVersion.number < version.number, ProtocolVersion.status != VersionStatus.DRAFT)
+        .order_by(ProtocolVersion.number.desc())
+        .limit(1)
+    )
+
+
+def get_text(version: ProtocolVersion, language: str) -> ProtocolText:
+    version_text = version.text(language)
+    if version_text is None:
+        raise NotFound(_("This version has no text in that language."))
+    return version_text
+
+
+def _latest_seq_by_center(version_number: int | None = None):
+    query = select(LedgerEntry.center, LedgerEntry.version, func.max(LedgerEntry.seq).label("seq")).group_by(
+        LedgerEntry.center, LedgerEntry.version
+    )
+    if version_number is not None:
+        query = query.where(LedgerEntry.version == version_number)
+    return query.subquery()
+
+
+def standing_entry(center_slug: str, version_number: int) -> LedgerEntry | None:
+    """The center's standing signature on the version: its latest entry, if that is a sign."""
+    latest = db.session.scalar(
+        select(LedgerEntry)
+        .where(LedgerEntry.center == center_slug, LedgerEntry.version == version_number)
+        .order_by(LedgerEntry.seq.desc())
+        .limit(1)
+    )
+    return latest if latest is not None and latest.action == "sign" else None
+
+
+def standing_signatures(version_number: int) -> list[LedgerEntry]:
+    """Every standing signature on one version, in one query."""
+    latest = _latest_seq_by_center(version_number)
+    return list(
+        db.session.scalars(
+            select(LedgerEntry)
+            .join(latest, LedgerEntry.seq == latest.c.seq)
+            .where(LedgerEntry.action == "sign")
+            .order_by(LedgerEntry.seq)
+        )
+    )
+
+
+def signatory_slugs() -> frozenset[str]:
+    """Slugs of the centers holding a standing signature on an open or in-force version.
+
+    Read once per request: every place that shows a center's standing shares it.
+    """
+    cached = g.get("turkicnet_signatory_slugs") if _has_g() else None
+    if cached is not None:
+        return cached
+    latest = _latest_seq_by_center()
+    slugs = frozenset(
+        db.session.scalars(
+            select(LedgerEntry.center)
+            .join(latest, LedgerEntry.seq == latest.c.seq)
+            .join(ProtocolVersion, ProtocolVersion.number == LedgerEntry.version)
+            .where(LedgerEntry.action == "sign", ProtocolVersion.status.in_(SIGNABLE))
+        )
+    )
+    if _has_g():
+        g.turkicnet_signatory_slugs = slugs
+    return slugs
+
+
+def _has_g() -> bool:
+    from flask import has_app_context
+
+    return has_app_context()
+
+
+def forget_cached_standing() -> None:
+    if _has_g():
+        g.pop("turkicnet_signatory_slugs", None)
+
+
+@dataclass
+class RuleProgress:
+    centers: int
+    required_centers: int
+    states: int
+    required_states: int | None
+
+    @property
+    def missing_centers(self) -> int:
+        return max(0, self.required_centers - self.centers)
+
+    @property
+    def missing_states(self) -> int:
+        return max(0, (self.required_states or 0) - self.states)
+
+    @property
+    def met(self) -> bool:
+        return self.missing_centers == 0 and self.missing_states == 0
+
+
+def rule_progress(version: ProtocolVersion) -> RuleProgress:
+    """Standing signatures on ``version`` counted against its entry-into-force rule."""
+    slugs = [entry.center for entry in standing_signatures(version.number)]
+    states = set()
+    if slugs:
+        states = set(
+            db.session.scalars(
+                select(Center.country_code)
+                .join(Country, Country.code == Center.country_code)
+                .where(Center.slug.in_(slugs), Country.ots_standing == OtsStanding.MEMBER)
+            )
+        )
+    return RuleProgress(len(slugs), version.required_centers, len(states), version.required_states)
+
+
+@dataclass
+class StatusRow:
+    center: Center
+    signed: LedgerEntry | None
+    withdrawn: LedgerEntry | None
+
+    @property
+    def standing(self) -> bool:
+        return self.signed is not None and (self.withdrawn is None or self.withdrawn.seq < self.signed.seq)
+
+
+def status_table(version: ProtocolVersion, *, sort: str = "country") -> list[StatusRow]:
+    """Each center that ever signed the version: its latest signature and withdrawal."""
+    rows = db.session.execute(
+        select(LedgerEntry.center, LedgerEntry.action, func.max(LedgerEntry.seq))
+        .where(LedgerEntry.version == version.number)
+        .group_by(LedgerEntry.center, LedgerEntry.action)
+    ).all()
+    seqs = [seq for _center, _action, seq in rows]
+    entries = {e.seq: e for e in db.session.scalars(select(LedgerEntry).where(LedgerEntry.seq.in_(seqs)))}
+    slugs = {center for center, _action, _seq in rows}
+    centers = {c.slug: c for c in db.session.scalars(select(Center).where(Center.slug.in_(slugs)))}
+    by_center: dict[str, dict[str, LedgerEntry]] = {}
+    for center, action, seq in rows:
+        by_center.setdefault(center, {})[action] = entries[seq]
+    table = [
+        StatusRow(centers[slug], actions.get("sign"), actions.get("withdraw"))
+        for slug, actions in by_center.items()
+        if slug in centers
+    ]
+    if sort == "date":
+        table.sort(key=lambda row: (row.signed.seq if row.signed else 0, row.center.name))
+    else:
+        table.sort(key=lambda row: (row.center.country.sort_order, row.center.name))
+    return table
+
+
+def totals_by_country(rows: list[StatusRow]) -> list[tuple[Country, int]]:
+    totals: dict[str, list] = {}
+    for row in rows:
+        if row.standing:
+            entry = totals.setdefault(row.center.country_code, [row.center.country, 0])
+            entry[1] += 1
+    return sorted(
+        ((country, count) for country, count in totals.values()), key=lambda item: item[0].sort_order
+    )
+
+
+def get_entry(seq: int) -> LedgerEntry:
+    entry = db.session.get(LedgerEntry, seq)
+    if entry is None:
+        raise NotFound(_("No such ledger entry."))
+    return entry
+
+
+def entry_checkpoint(entry: LedgerEntry) -> Checkpoint | None:
+    return db.session.scalar(select(Checkpoint).where(Checkpoint.seq == entry.seq).limit(1))
+
+
+def center_for_slug(slug: str) -> Center | None:
+    return db.session.scalar(select(Center).where(Center.slug == slug))
+
+
+def ledger_payload() -> dict:
+    fields = [getattr(LedgerEntry, name) for name in (*ledger.ENTRY_FIELDS, "hash")]
+    rows = db.session.execute(select(*fields).order_by(LedgerEntry.seq))
+    names = (*ledger.ENTRY_FIELDS, "hash")
+    return {"entries": [dict(zip(names, row, strict=True)) for row in rows]}
+
+
+def checkpoints_payload() -> dict:
+    keys = {key.key_id: key.public_key for key in db.session.scalars(select(LedgerKey))}
+    checkpoints = db.session.scalars(select(Checkpoint).order_by(Checkpoint.seq, Checkpoint.id))
+    return {"keys": keys, "checkpoints": [ledger.checkpoint_dict(c) for c in checkpoints]}
+
+
+@dataclass
+class Notice:
+    kind: str  # opened, signed, withdrawn, in_force, superseded
+    when: datetime
+    version: int
+    title: str
+    center: Center | None = None
+    entry: LedgerEntry | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}-{self.version}-{self.entry.seq if self.entry else 0}"
+
+
+def _parse_stamp(stamp: str) -> datetime:
+    return datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ")
+
+
+def notices(limit: int = 50) -> list[Notice]:
+    """Depositary notices, newest first: derived from the versions' dates and the ledger."""
+    found: list[Notice] = []
+    versions = {
+        v.number: v
+        for v in db.session.scalars(
+            select(ProtocolVersion).where(ProtocolVersion.status != VersionStatus.DRAFT)
+        )
+    }
+    for version in versions.values():
+        for kind, when in (
+            ("opened", version.opened_at),
+            ("in_force", version.in_force_at),
+            ("superseded", version.superseded_at),
+        ):
+            if when is not None:
+                found.append(Notice(kind, when, version.number, version.title))
+    entries = db.session.scalars(select(LedgerEntry).order_by(LedgerEntry.seq.desc()).limit(limit)).all()
+    centers = {
+        c.slug: c
+        for c in db.session.scalars(select(Center).where(Center.slug.in_({e.center for e in entries})))
+    }
+    for entry in entries:
+        kind = "signed" if entry.action == "sign" else "withdrawn"
+        title = versions[entry.version].title if entry.version in versions else ""
+        found.append(
+            Notice(kind, _parse_stamp(entry.at), entry.version, title, centers.get(entry.center), entry)
+        )
+    found.sort(key=lambda notice: (notice.when, notice.entry.seq if notice.entry else 0), reverse=True)
+    return found[:limit]
+
+
+def text_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """Lines of a unified diff between two texts, each with its kind (add, del, hunk, same)."""
+    lines = []
+    for line in difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=2):
+        if line.startswith(("---", "+++")):
+            continue
+        kind = {"+": "add", "-": "del", "@": "hunk"}.get(line[:1], "same")
+        lines.append((kind, line))
+    return lines
+
+
+# ---------------------------------------------------------------- versions (admins)
+
+
+def _require_draft(version: ProtocolVersion) -> None:
+    if version.status is not VersionStatus.DRAFT:
+        raise InvalidState(_("Version %(n)d is no longer a draft: its texts are fixed.", n=version.number))
+
+
+def _check_rule(required_centers, required_states) -> None:
+    if not required_centers or required_centers < 1:
+        raise ValidationFailed("required_centers", _("At least one center must sign."))
+    if required_states is not None and required_states < 1:
+        raise ValidationFailed("required_states", _("Leave empty, or give at least one state."))
+
+
+def create_version(
+    actor, *, title: str, required_centers: int, required_states: int | None
+) -> ProtocolVersion:
+    """Start a new draft version, numbered after the last one.
+
+    :raises PermissionDenied: unless an admin
+    :raises ValidationFailed: for an empty title or a rule below one
+    """
+    require(can_manage_protocol(actor))
+    title = normalise_line(title)
+    if not title:
+        raise ValidationFailed("title", _("Give the version a title."))
+    _check_rule(required_centers, required_states)
+    number = (db.session.scalar(select(func.max(ProtocolVersion.number))) or 0) + 1
+    version = ProtocolVersion(
+        number=number, title=title, required_centers=required_centers, required_states=required_states
+    )
+    db.session.add(version)
+    audit.record(actor, "protocol.create_version", version, number=number)
+    commit()
+    return version
+
+
+def update_version(actor, version, *, title: str, required_centers: int, required_states: int | None):
+    """Change a draft's title and entry-into-force rule.
+
+    :raises PermissionDenied: unless an admin
+    :raises InvalidState: unless the version is a draft
+    """
+    require(can_manage_protocol(actor))
+    _require_draft(version)
+    title = normalise_line(title)
+    if not title:
+        raise ValidationFailed("title", _("Give the version a title."))
+    _check_rule(required_centers, required_states)
+    version.title, version.required_centers, version.required_states = (
+        title,
+        required_centers,
+        required_states,
+    )
+    audit.record(actor, "protocol.update_version", version, number=version.number)
+    commit()
+    return version
+
+
+def save_text(actor, version, *, language: str, body: str, authentic: bool) -> ProtocolText:
+    """Add or replace one language text of a draft, stored canonically.
+
+    :raises PermissionDenied: unless an admin
+    :raises InvalidState: unless the version is a draft
+    :raises ValidationFailed: for an unknown language, an empty text, or an English text
+        that is not authentic
+    """
+    require(can_manage_protocol(actor))
+    _require_draft(version)
+    if language not in LANGUAGE_NAMES:
+        raise ValidationFailed("language", _("Choose one of the offered languages."))
+    canonical = ledger.canonical_text(body or "")
+    if not canonical.strip():
+        raise ValidationFailed("body", _("Write the text."))
+    version_text = version.text(language)
+    if version_text is None:
+        version_text = ProtocolText(
+            version=version, language=language, position=list(LANGUAGE_NAMES).index(language)
+        )
+        db.session.add(version_text)
+    version_text.body = canonical
+    version_text.sha256 = ledger.sha256_hex(canonical.encode("utf-8"))
+    version_text.authentic = bool(authentic)
+    audit.record(actor, "protocol.save_text", version, language=language, sha256=version_text.sha256)
+    commit()
+    return version_text
+
+
+def delete_text(actor, version, *, language: str) -> None:
+    """Remove a language text from a draft (English stays).
+
+    :raises PermissionDenied: unless an admin
+    :raises InvalidState: unless a draft, or for the English text
+    """
+    require(can_manage_protocol(actor))
+    _require_draft(version)
+    if language == "en":
+        raise InvalidState(_("Every version has an English text."))
+    version_text = get_text(version, language)
+    db.session.delete(version_text)
+    audit.record(actor, "protocol.delete_text", version, language=language)
+    commit()
+
+
+def open_version(actor, version: ProtocolVersion) -> ProtocolVersion:
+    """Open a draft for signature: its texts and fingerprint are fixed from now on.
+
+    :raises PermissionDenied: unless an admin
+    :raises InvalidState: unless a draft with an authentic English text
+    """
+    require(can_manage_protocol(actor))
+    _require_draft(version)
+    english = version.text("en")
+    if english is None or not english.authentic:
+        raise InvalidState(_("A version needs an authentic English text before it is opened."))
+    fingerprints = {text.language: text.sha256 for text in version.authentic_texts}
+    version.text_sha256 = ledger.version_fingerprint(fingerprints)
+    version.status = VersionStatus.OPEN
+    version.opened_at = utcnow()
+    audit.record(actor, "protocol.open", version, number=version.number, text_sha256=version.text_sha256)
+    _mail_all_focal_points(
+        _l("The cooperation protocol, version %(n)d, is open for signature", n=version.number),
+        "protocol_opened",
+        version=version,
+        url=external_url("protocol.version", number=version.number),
+    )
+    forget_cached_standing()
+    commit()
+    return version
+
+
+# ---------------------------------------------------------------- signing
+
+
+def _check_signer(signer_name: str, signer_title: str) -> tuple[str, str]:
+    signer_name, signer_title = normalise_line(signer_name), normalise_line(signer_title)
+    if not signer_name:
+        raise ValidationFailed("signer_name", _("Type your full name."))
+    if not signer_title:
+        raise ValidationFailed("signer_title", _("Type your position."))
+    return signer_name[:200], signer_title[:200]
+
+
+def _check_reauthentication(actor, password: str) -> None:
+    if not passwords.verify_password(actor.password_hash, password or ""):
+        raise ValidationFailed("password", _("This is not your password."))
+
+
+def sign_protocol(
+    actor,
+    center: Center,
+    version: ProtocolVersion,
+    *,
+    signer_name: str,
+    signer_title: str,
+    password: str,
+    fingerprint: str,
+    confirm_authority: bool,
+) -> LedgerEntry:
+    """Sign ``version`` on behalf of ``center``: a new ledger entry and a signed checkpoint.
+
+    :raises PermissionDenied: unless the actor may sign for the approved center
+    :raises InvalidState: unless the version is open or in force
+    :raises Conflict: when the text's fingerprint is not the one the signatory was shown
+    :raises AlreadySigned: when the center already holds a standing signature on it
+    :raises ValidationFailed: for a missing name, position, confirmation or wrong password
+    """
+    require(can_sign_for(actor, center), _("Only an authorised signatory of an approved center may sign."))
+    if version.status not in SIGNABLE:
+        raise InvalidState(_("Version %(n)d is not open for signature.", n=version.number))
+    if fingerprint != version.text_sha256:
+        raise Conflict(_("The text is not the one you were shown: reload the page and read it again."))
+    signer_name, signer_title = _check_signer(signer_name, signer_title)
+    if not confirm_authority:
+        raise ValidationFailed(
+            "confirm_authority", _("Confirm that you are authorised to sign for the center.")
+        )
+    _check_reauthentication(actor, password)
+    ledger.lock()
+    db.session.refresh(version)
+    existing = standing_entry(center.slug, version.number)
+    if existing is not None:
+        error = AlreadySigned(existing, center.name)
+        db.session.rollback()
+        raise error
+    entry, checkpoint = ledger.append(
+        action="sign", version=version, center_slug=center.slug,
+        signer_name=signer_name, signer_title=signer_title, note="",
+    )  # fmt: skip
+    audit.record(actor, "protocol.sign", center, version=version.number, seq=entry.seq, hash=entry.hash)
+    queue_mail(
+        actor,
+        _l("You signed the cooperation protocol for %(center)s"),
+        "signature_confirmation",
+        category="account",
+        subject_params={"center": center.name},
+        center=center,
+        entry=entry,
+        checkpoint_json=ledger.canonical_json(ledger.checkpoint_dict(checkpoint)).decode("utf-8"),
+        url=external_url("protocol.certificate", seq=entry.seq),
+    )
+    forget_cached_standing()
+    _enter_into_force_if_due(actor, version)
+    commit()
+    return entry
+
+
+def withdraw_signature(
+    actor,
+    center: Center,
+    version: ProtocolVersion,
+    *,
+    signer_name: str,
+    signer_title: str,
+    reason: str,
+    password: str,
+) -> LedgerEntry:
+    """Withdraw the center's standing signature, with the stated reason, as a new entry.
+
+    :raises PermissionDenied: unless the actor may sign for the approved center
+    :raises InvalidState: when the center holds no standing signature on the version
+    :raises ValidationFailed: for a missing reason, name, position or wrong password
+    """
+    require(
+        can_sign_for(actor, center), _("Only an authorised signatory of an approved center may withdraw.")
+    )
+    signer_name, signer_title = _check_signer(signer_name, signer_title)
+    reason = normalise_line(reason)
+    if not reason:
+        raise ValidationFailed("reason", _("State the reason for the withdrawal; it is published."))
+    _check_reauthentication(actor, password)
+    ledger.lock()
+    if standing_entry(center.slug, version.number) is None:
+        db.session.rollback()
+        raise InvalidState(
+            _("%(center)s holds no signature on version %(n)d.", center=center.name, n=version.number)
+        )
+    entry, checkpoint = ledger.append(
+        action="withdraw", version=version, center_slug=center.slug,
+        signer_name=signer_name, signer_title=signer_title, note=reason,
+    )  # fmt: skip
+    audit.record(actor, "protocol.withdraw", center, version=version.number, seq=entry.seq, reason=reason)
+    queue_mail(
+        actor,
+        _l("You withdrew the signature of %(center)s"),
+        "signature_confirmation",
+        category="account",
+        subject_params={"center": center.name},
+        center=center,
+        entry=entry,
+        checkpoint_json=ledger.canonical_json(ledger.checkpoint_dict(checkpoint)).decode("utf-8"),
+        url=external_url("protocol.certificate", seq=entry.seq),
+    )
+    forget_cached_standing()
+    commit()
+    return entry
+
+
+def _enter_into_force_if_due(actor, version: ProtocolVersion) -> None:
+    if version.status is not VersionStatus.OPEN or not rule_progress(version).met:
+        return
+    now = utcnow()
+    version.status = VersionStatus.IN_FORCE
+    version.in_force_at = now
+    older = db.session.scalars(
+        select(ProtocolVersion).where(
+            ProtocolVersion.number < version.number, ProtocolVersion.status.in_(SIGNABLE)
+        )
+    )
+    for old in older:
+        old.status = VersionStatus.SUPERSEDED
+        old.superseded_at = now
+        audit.record(actor, "protocol.supersede", old, number=old.number, by=version.number)
+    audit.record(actor, "protocol.enter_into_force", version, number=version.number)
+    _mail_all_focal_points(
+        _l("The cooperation protocol, version %(n)d, has entered into force", n=version.number),
+        "protocol_in_force",
+        version=version,
+        url=external_url("protocol.version", number=version.number),
+    )
+
+
+def _mail_all_focal_points(subject, template: str, **context) -> None:
+    focal_points = db.session.scalars(
+        select(Membership)
+        .join(Center, Center.id == Membership.center_id)
+        .where(Membership.role == Role.FOCAL_POINT, Center.status == CenterStatus.APPROVED)
+    ).all()
+    seen = set()
+    for membership in focal_points:
+        if membership.user_id in seen or not membership.user.active:
+            continue
+        seen.add(membership.user_id)
+        queue_mail(membership.user, subject, template, category="center_decisions", **context)
+
+
+def verify_ledger(*, workers: int | None = None) -> ledger.Verification:
+    """Recompute the whole ledger and its checkpoints (used by ``protocol verify``)."""
+    return ledger.verify(workers=workers or current_app.config.get("LEDGER_VERIFY_WORKERS", 2))
+
+
+def signing_center(actor, slug: str | None) -> Center:
+    """The center the actor signs for: the one named, or the only one they may sign for.
+
+    :raises PermissionDenied: when the actor may sign for no such center
+    """
+    from .permissions import signing_centers
+
+    centers = signing_centers(actor)
+    chosen = [c for c in centers if c.slug == slug] if slug else centers[:1]
+    require(bool(chosen), _("Only an authorised signatory of an approved center may sign."))
+    return chosen[0]

@@ -1,0 +1,198 @@
+"""The protocol's public pages, the ledger's JSON, certificates, notices and signing."""
+
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..core.errors import ValidationFailed
+from ..core.markdown import render_markdown
+from ..core.webutil import attach_error
+from ..extensions import limiter
+from . import services
+from .forms import SignForm, WithdrawForm
+from .permissions import signing_centers
+
+bp = Blueprint("protocol", __name__, url_prefix="/protocol")
+
+
+def _version_context(version, compare: str = ""):
+    english = services.get_text(version, "en")
+    other = version.text(compare) if compare and compare != "en" else None
+    return {
+        "version": version,
+        "english": english,
+        "english_html": render_markdown(english.body),
+        "other": other,
+        "other_html": render_markdown(other.body) if other else None,
+        "previous": services.previous_version(version),
+        "progress": services.rule_progress(version) if version.text_sha256 else None,
+    }
+
+
+@bp.get("")
+def index():
+    version = services.current_version()
+    if version is None:
+        return render_template(
+            "protocol/index.html", version=None, versions=services.list_versions(current_user)
+        )
+    sort = request.args.get("sort", "country")
+    rows = services.status_table(version, sort=sort if sort in ("country", "date") else "country")
+    if request.args.get("dir") == "desc":
+        rows.reverse()
+    return render_template(
+        "protocol/index.html",
+        **_version_context(version),
+        rows=rows,
+        totals=services.totals_by_country(rows),
+        versions=services.list_versions(current_user),
+        open_versions=services.open_versions(),
+        my_centers=signing_centers(current_user),
+        sort=sort,
+        direction=request.args.get("dir", "asc"),
+    )
+
+
+@bp.get("/v/<int:number>")
+def version(number: int):
+    version = services.get_version(current_user, number)
+    compare = request.args.get("compare", "")
+    rows = services.status_table(version) if version.text_sha256 else []
+    return render_template(
+        "protocol/version.html",
+        **_version_context(version, compare),
+        rows=rows,
+        compare=compare,
+        languages=services.LANGUAGE_NAMES,
+        my_centers=signing_centers(current_user),
+    )
+
+
+@bp.get("/v/<int:number>/text/<lang>.md")
+def text(number: int, lang: str):
+    version = services.get_version(current_user, number)
+    version_text = services.get_text(version, lang)
+    return Response(
+        version_text.body.encode("utf-8"),
+        mimetype="text/markdown",
+        headers={"Content-Type": "text/markdown; charset=utf-8", "X-Text-SHA256": version_text.sha256},
+    )
+
+
+@bp.get("/v/<int:number>/diff")
+def diff(number: int):
+    version = services.get_version(current_user, number)
+    previous = services.previous_version(version)
+    lines = (
+        services.text_diff(services.get_text(previous, "en").body, services.get_text(version, "en").body)
+        if previous
+        else []
+    )
+    return render_template("protocol/diff.html", version=version, previous=previous, lines=lines)
+
+
+def _sign_form(version, center):
+    form = SignForm()
+    if request.method == "GET":
+        form.fingerprint.data = version.text_sha256
+        form.signer_name.data = current_user.full_name
+        form.signer_title.data = current_user.position
+    return form
+
+
+@bp.route("/v/<int:number>/sign", methods=["GET", "POST"])
+@login_required
+@limiter.limit("10 per 10 minutes", methods=["POST"])
+def sign(number: int):
+    version = services.get_version(current_user, number)
+    center = services.signing_center(current_user, request.args.get("center"))
+    standing = services.standing_entry(center.slug, version.number)
+    form = _sign_form(version, center)
+    if form.validate_on_submit():
+        try:
+            entry = services.sign_protocol(
+                current_user, center, version,
+                signer_name=form.signer_name.data, signer_title=form.signer_title.data,
+                password=form.password.data, fingerprint=form.fingerprint.data,
+                confirm_authority=form.confirm_authority.data,
+            )  # fmt: skip
+        except ValidationFailed as error:
+            attach_error(form, error)
+        except services.AlreadySigned as error:
+            flash(error.message, "info")
+            return redirect(url_for("protocol.certificate", seq=error.seq))
+        else:
+            flash(
+                _("You signed version %(n)d for %(center)s.", n=version.number, center=center.name), "success"
+            )
+            return redirect(url_for("protocol.certificate", seq=entry.seq))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "protocol/sign.html", version=version, center=center, form=form, standing=standing,
+        text_html=render_markdown(services.get_text(version, "en").body),
+    ), status  # fmt: skip
+
+
+@bp.route("/v/<int:number>/withdraw", methods=["GET", "POST"])
+@login_required
+@limiter.limit("10 per 10 minutes", methods=["POST"])
+def withdraw(number: int):
+    version = services.get_version(current_user, number)
+    center = services.signing_center(current_user, request.args.get("center"))
+    standing = services.standing_entry(center.slug, version.number)
+    form = WithdrawForm()
+    if request.method == "GET":
+        form.signer_name.data = current_user.full_name
+        form.signer_title.data = current_user.position
+    if standing is not None and form.validate_on_submit():
+        try:
+            entry = services.withdraw_signature(
+                current_user, center, version,
+                signer_name=form.signer_name.data, signer_title=form.signer_title.data,
+                reason=form.reason.data, password=form.password.data,
+            )  # fmt: skip
+        except ValidationFailed as error:
+            attach_error(form, error)
+        else:
+            flash(_("The signature of %(center)s was withdrawn.", center=center.name), "success")
+            return redirect(url_for("protocol.certificate", seq=entry.seq))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "protocol/withdraw.html", version=version, center=center, form=form, standing=standing
+    ), status
+
+
+@bp.get("/ledger.json")
+def ledger_json():
+    return jsonify(services.ledger_payload())
+
+
+@bp.get("/checkpoints.json")
+def checkpoints_json():
+    return jsonify(services.checkpoints_payload())
+
+
+@bp.get("/signatures/<int:seq>")
+def certificate(seq: int):
+    entry = services.get_entry(seq)
+    version = services.get_version(current_user, entry.version)
+    return render_template(
+        "protocol/certificate.html", entry=entry, version=version,
+        center=services.center_for_slug(entry.center), checkpoint=services.entry_checkpoint(entry),
+    )  # fmt: skip
+
+
+@bp.get("/notices")
+def notices():
+    return render_template("protocol/notices.html", notices=services.notices(limit=100))
+
+
+@bp.get("/notices.atom")
+def notices_atom():
+    body = render_template("protocol/notices.atom", notices=services.notices(limit=50))
+    return Response(body, mimetype="application/atom+xml")
+
+
+@bp.get("/registry")
+def registry():
+    return render_template("protocol/registry.html")
