@@ -33,7 +33,12 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = 12 * 3600
     WTF_CSRF_ENABLED = True
 
-    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    # One file may be UPLOAD_MAX_SIZE; a request with several may be larger. An upload over
+    # the file limit is refused with the form shown again; a request over the request limit
+    # gets the 413 page.
+    UPLOAD_MAX_SIZE = 25 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 110 * 1024 * 1024
+    REPORTS_PER_PAGE = 20
     MAX_LETTER_SIZE = 10 * 1024 * 1024
 
     RATELIMIT_ENABLED = True

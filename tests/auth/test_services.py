@@ -542,7 +542,7 @@ def test_switched_off_optional_mail_is_not_written_but_mandatory_mail_is(app, ma
     user = make_user()
     mark = last_mail_id()
 
-    services.set_mail_preferences(user, receive={"staff_changes"})
+    services.set_mail_preferences(user, receive={"staff_changes", "reports"})
 
     assert user.mail_opt_outs == ["join_requests"]
     [row] = audit_rows("auth.mail_preferences")
@@ -556,7 +556,7 @@ def test_switched_off_optional_mail_is_not_written_but_mandatory_mail_is(app, ma
 def test_account_and_center_decision_mail_cannot_be_switched_off(app, make_user):
     user = make_user()
     services.set_mail_preferences(user, receive=set())
-    assert sorted(user.mail_opt_outs) == ["join_requests", "staff_changes"]
+    assert sorted(user.mail_opt_outs) == ["join_requests", "reports", "staff_changes"]
     # Even a preference list that names them (by hand, or from an old version) is ignored.
     user.mail_opt_outs = ["account", "center_decisions", "join_requests", "staff_changes"]
     db.session.commit()
@@ -575,7 +575,7 @@ def test_account_and_center_decision_mail_cannot_be_switched_off(app, make_user)
 
 def test_mail_preferences_ignore_categories_that_are_not_optional(app, make_user):
     user = make_user()
-    services.set_mail_preferences(user, receive={"account", "join_requests", "made_up"})
+    services.set_mail_preferences(user, receive={"account", "join_requests", "reports", "made_up"})
     assert user.mail_opt_outs == ["staff_changes"]
 
 

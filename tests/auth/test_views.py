@@ -596,7 +596,7 @@ def test_switching_off_an_optional_mail_category_sticks_and_shows(client, make_u
     user = make_user()
     login_as(user)
 
-    response = client.post("/auth/profile/mail", data={"receive": ["staff_changes"]})
+    response = client.post("/auth/profile/mail", data={"receive": ["staff_changes", "reports"]})
 
     assert (response.status_code, response.location) == (302, "/auth/profile")
     assert user.mail_opt_outs == ["join_requests"]

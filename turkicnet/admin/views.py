@@ -1,8 +1,9 @@
 """The admin area: applications queue, centers, users, audit log."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from ..auth import services as auth_services
 from ..centers import services as center_services
@@ -16,6 +17,8 @@ from ..core.webutil import attach_error
 from ..extensions import login_manager
 from ..protocol import services as protocol_services
 from ..protocol.forms import TextForm, VersionForm
+from ..reports import services as report_services
+from ..reports.forms import SectionForm
 from . import services
 from .forms import DeactivateForm, DecisionForm
 from .permissions import can_use_admin
@@ -279,3 +282,70 @@ def protocol_open(number: int):
         else:
             flash(_("Version %(n)d is open for signature.", n=number), "success")
     return redirect(url_for("admin.protocol_version", number=number))
+
+
+# ---------------------------------------------------------------- thematic sections
+
+
+def _section_form(formdata=None, obj=None):
+    form = SectionForm(formdata=formdata, obj=obj)
+    form.event_id.choices = [SelectChoice(0, _("No event"))] + [
+        SelectChoice(event.id, f"{event.title}, {event.city} {event.starts_on.year}")
+        for event in report_services.list_events()
+    ]
+    return form
+
+
+@bp.route("/sections", methods=["GET", "POST"])
+def sections():
+    form = _section_form(request.form if request.method == "POST" else None)
+    if form.validate_on_submit():
+        try:
+            report_services.save_section(
+                current_user, None, title=form.title.data, description=form.description.data or "",
+                event_id=form.event_id.data or None,
+            )  # fmt: skip
+        except ValidationFailed as error:
+            attach_error(form, error)
+        else:
+            flash(_("The section was created."), "success")
+            return redirect(url_for("admin.sections"))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "admin/sections.html", sections=report_services.list_sections(), form=form,
+        confirm_form=ConfirmForm(formdata=None),
+    ), status  # fmt: skip
+
+
+@bp.route("/sections/<slug>", methods=["GET", "POST"])
+def section(slug: str):
+    section = report_services.get_section(slug)
+    form = _section_form(request.form if request.method == "POST" else None, obj=section)
+    if request.method == "GET":
+        form.event_id.data = section.event_id or 0
+    if form.validate_on_submit():
+        try:
+            report_services.save_section(
+                current_user, section, title=form.title.data, description=form.description.data or "",
+                event_id=form.event_id.data or None,
+            )  # fmt: skip
+        except ValidationFailed as error:
+            attach_error(form, error)
+        else:
+            flash(_("The section was saved."), "success")
+            return redirect(url_for("admin.sections"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("admin/section.html", section=section, form=form), status
+
+
+@bp.post("/sections/<slug>/<action>")
+def section_action(slug: str, action: str):
+    section = report_services.get_section(slug)
+    if action not in ("up", "down", "retire", "restore"):
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        if action in ("up", "down"):
+            report_services.move_section(current_user, section, offset=-1 if action == "up" else 1)
+        else:
+            report_services.set_section_active(current_user, section, active=action == "restore")
+    return redirect(url_for("admin.sections"))

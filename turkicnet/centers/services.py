@@ -753,7 +753,9 @@ def request_to_join(actor: User, center: Center, *, message: str = "") -> JoinRe
     link = external_url("centers.staff", slug=center.slug)
     for membership in center.memberships:
         if membership.role is Role.FOCAL_POINT:
-            notify(membership.user, "join_requested", link=link, user=actor.full_name, center=center.name)
+            notice = notify(membership.user, "join_requested", link=link, center=center.name)
+            # ``user`` names notify()'s recipient parameter, so the requester is set on the params.
+            notice.params = {**notice.params, "user": actor.full_name}
             queue_mail(
                 membership.user,
                 _l("%(user)s asks to join %(center)s", user=actor.full_name, center=center.name),

@@ -11,6 +11,8 @@ from wtforms import SelectChoice
 from ..core.errors import Conflict, InvalidState, NotFound, ValidationFailed
 from ..core.forms import ConfirmForm
 from ..core.webutil import attach_error
+from ..reports import permissions as report_permissions
+from ..reports import services as report_services
 from . import services
 from .forms import (
     AcceptJoinForm,
@@ -131,10 +133,16 @@ def profile(slug: str):
     center = services.get_center(current_user, slug)
     contacts = services.primary_contacts([center])
     pending_join = current_user.is_authenticated and services.has_pending_join_request(current_user, center)
+    reports = report_services.report_page(
+        current_user, report_services.Filters(), lead_center_id=center.id, per_page=10,
+        page=request.args.get("page", 1, type=int),
+    )  # fmt: skip
     return render_template(
         "centers/profile.html",
         center=center,
         contact=contacts.get(center.id),
+        reports=reports,
+        can_post=report_permissions.can_create_report(current_user, center),
         membership=membership_of(current_user, center),
         pending_join=pending_join,
         join_form=JoinForm(formdata=None),
@@ -148,7 +156,11 @@ def country(code: str):
     page = services.directory_page(
         current_user, country=country.code, page=request.args.get("page", 1, type=int)
     )
-    return render_template("centers/country.html", country=country, page=page)
+    reports = report_services.report_page(
+        current_user, report_services.Filters(country=country.code), per_page=10,
+        page=request.args.get("reports_page", 1, type=int),
+    )  # fmt: skip
+    return render_template("centers/country.html", country=country, page=page, reports=reports)
 
 
 # ---------------------------------------------------------------- applying
@@ -219,6 +231,7 @@ def application_message(slug: str):
 @login_required
 def resubmit(slug: str):
     center = services.get_center(current_user, slug)
+    services.require_resubmit(current_user, center)
     form = _form_for_center(ResubmitForm, center)
     if form.validate_on_submit():
         try:
@@ -234,8 +247,6 @@ def resubmit(slug: str):
         else:
             flash(_("Your application was resubmitted."), "success")
             return redirect(url_for("centers.application", slug=slug))
-    elif request.method == "GET":
-        services.require_resubmit(current_user, center)
     status = 400 if request.method == "POST" else 200
     return render_template("centers/resubmit.html", center=center, form=form), status
 

@@ -215,6 +215,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
             center_services.approve_center(admin, center, note="Welcome to the network.")
     _add_staff(people)
     _open_protocol(admin, people)
+    _post_reports(people)
     return accounts
 
 
@@ -263,3 +264,98 @@ def _open_protocol(admin: User, people: dict[str, User]) -> None:
             fingerprint=version.text_sha256,
             confirm_authority=True,
         )
+
+
+# (author key, section slug, title, abstract, visibility, co-author acronyms, keywords, language)
+REPORTS = [
+    (
+        "cerr",
+        "national-development-priorities",
+        "Uzbekistan's development strategy 2022–2026: priorities and progress",
+        "A review of the first years of the **Development Strategy of New Uzbekistan**: growth, the business "
+        "climate, privatisation and regional development, with indicators to follow.",
+        "public",
+        [],
+        ["development strategy", "privatisation", "regional development"],
+        "en",
+    ),
+    (
+        "eri",
+        "national-development-priorities",
+        "Kazakhstan's national development plan to 2029: a summary",
+        "The national development plan's goals for diversification, the investment climate and "
+        "human capital, "
+        "and how progress is measured.",
+        "public",
+        [],
+        ["diversification", "investment climate"],
+        "en",
+    ),
+    (
+        "niss",
+        "collaboration-of-research-centers",
+        "Сотрудничество исследовательских центров тюркских государств",
+        "Обзор форм сотрудничества: совместные исследования, обмен данными и исследователями, "
+        "совместные мероприятия.",
+        "public",
+        [],
+        ["сотрудничество", "исследования"],
+        "ru",
+    ),
+    (
+        "cerr",
+        "collaboration-of-research-centers",
+        "Joint study: trade facilitation along the Middle Corridor",
+        "Draft findings of a joint study by CERR and ERI on customs procedures and transit times on the "
+        "Trans-Caspian route.",
+        "network",
+        ["ERI"],
+        ["middle corridor", "transit", "customs"],
+        "en",
+    ),
+    (
+        "eri",
+        "national-development-priorities",
+        "Regional budgets and the five-year plan (working draft)",
+        "A working draft, not yet for circulation.",
+        "draft",
+        [],
+        ["budget"],
+        "en",
+    ),
+]
+
+
+def _post_reports(people: dict[str, User]) -> None:
+    """Reports of every visibility, with PDF files whose text search finds."""
+    from ..reports import services as report_services
+    from ..reports.models import Section
+
+    sections = {s.slug: s for s in db.session.scalars(select(Section))}
+    centers = {c.acronym: c for c in db.session.scalars(select(Center))}
+    for key, slug, title, abstract, visibility, coauthors, keywords, language in REPORTS:
+        author = people[key]
+        center = next(m.center for m in author.memberships if m.is_primary)
+        coauthor_ids = [centers[acronym].id for acronym in coauthors]
+        data = report_services.ReportData(
+            section_id=sections[slug].id, title=title, abstract=abstract, authors=[author.full_name],
+            coauthor_center_ids=coauthor_ids, language=language, keywords=keywords,
+            visibility="draft" if coauthor_ids else visibility,
+        )  # fmt: skip
+        pdf = simple_pdf([title[:80].encode("latin-1", "replace").decode("latin-1"), "", *keywords])
+        upload = FileStorage(
+            stream=BytesIO(pdf), filename=f"{slugify_name(title)}.pdf", content_type="application/pdf"
+        )
+        report = report_services.create_report(author, center, data, files=[upload])
+        for center_id in coauthor_ids:
+            confirmer = next(m.user for m in db.session.get(Center, center_id).memberships if m.is_primary)
+            report_services.confirm_coauthorship(confirmer, report, center_id)
+        if coauthor_ids:
+            data.visibility = visibility
+            report_services.update_report(author, report, data, expected_version=report.lock_version)
+
+
+def slugify_name(title: str) -> str:
+    from .text import slugify
+
+    return slugify(title)[:50]

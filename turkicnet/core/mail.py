@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 OPTIONAL_CATEGORIES = {
     "join_requests": _l("Requests to join my center"),
     "staff_changes": _l("Changes to my role and my center's staff"),
+    "reports": _l("Reports shared with my center, co-authorships and comments"),
 }
 MANDATORY_CATEGORIES = {"account", "center_decisions"}
 

@@ -20,6 +20,8 @@ MESSAGES = {
     "role_changed": _l("Your role at %(center)s is now: %(role)s."),
     "removed_from_center": _l("You were removed from the staff of %(center)s."),
     "made_primary": _l("You are now the primary focal point of %(center)s."),
+    "coauthorship_to_confirm": _l("%(center)s names your center as co-author of “%(title)s”."),
+    "report_shared": _l("%(center)s shared “%(title)s” with your center."),
 }
 
 

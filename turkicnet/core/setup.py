@@ -62,6 +62,7 @@ def init_extensions(app: Flask) -> None:
     from ..auth import models as _auth_models  # noqa: F401
     from ..centers import models as _center_models  # noqa: F401
     from ..protocol import models as _protocol_models  # noqa: F401
+    from ..reports import models as _report_models  # noqa: F401
     from . import models as _core_models  # noqa: F401
 
     _register_template_helpers(app)
@@ -83,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
     from ..auth.views import bp as auth_bp
     from ..centers.views import bp as centers_bp
     from ..protocol.views import bp as protocol_bp
+    from ..reports.views import bp as reports_bp
     from .views import bp as core_bp
 
     app.register_blueprint(core_bp)
@@ -90,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(centers_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(protocol_bp)
+    app.register_blueprint(reports_bp)
 
 
 def register_cli(app: Flask) -> None:
@@ -117,7 +120,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError):
-        code = error.status_code if error.status_code in (403, 404, 409) else 400
+        code = error.status_code if error.status_code in (403, 404, 409, 410, 413) else 400
         return _render_error(code, error.message)
 
     @app.errorhandler(HTTPException)
@@ -166,6 +169,7 @@ def _register_template_helpers(app: Flask) -> None:
     from ..centers import permissions as center_permissions
     from ..centers import services as center_services
     from ..protocol import services as protocol_services
+    from ..reports import services as report_services
     from . import assets, notifications
     from .timeutil import utcnow
 
@@ -183,6 +187,7 @@ def _register_template_helpers(app: Flask) -> None:
         protocol_status_labels=protocol_services.STATUS_LABELS,
         protocol_languages=protocol_services.LANGUAGE_NAMES,
         now_utc=utcnow,
+        report_languages=report_services.REPORT_LANGUAGES,
     )
 
     @app.context_processor

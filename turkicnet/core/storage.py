@@ -4,6 +4,7 @@ import hashlib
 import os
 import secrets
 import unicodedata
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,17 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from .errors import ValidationFailed
+
+
+class FileTooLarge(ValidationFailed):
+    """An upload over the size limit: the form is shown again with status 413."""
+
+    status_code = 413
+
+
+class WrongKind(ValidationFailed):
+    """An upload whose content is not one of the accepted kinds."""
+
 
 _CHUNK = 64 * 1024
 
@@ -41,49 +53,135 @@ def looks_like_pdf(head: bytes, tail: bytes) -> bool:
     return b"%PDF-" in head[:1024] and b"%%EOF" in tail
 
 
-def save_pdf(upload, *, field: str, max_size: int) -> StoredFile:
-    """Store an uploaded PDF; refuse anything else, whatever its name or declared type.
+MIME_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "csv": "text/csv",
+}
+_OOXML_PARTS = {"word/document.xml": "docx", "xl/workbook.xml": "xlsx", "ppt/presentation.xml": "pptx"}
+_ZIP_MAX_ENTRIES = 10_000
+_ZIP_MAX_UNCOMPRESSED = 512 * 1024 * 1024
 
-    :raises ValidationFailed: on ``field`` when the file is empty, too large or not a PDF
+
+def sniff(path: Path, original_name: str) -> str | None:
+    """The kind of document in ``path`` judged from its content, or ``None``.
+
+    Office files are zip archives: their parts decide the kind, macro-enabled ones and
+    archives that would unpack to something huge or escape their folder are refused,
+    without extracting anything.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(2048)
+        handle.seek(max(0, path.stat().st_size - 2048))
+        tail = handle.read()
+    if looks_like_pdf(head, tail):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return _sniff_zip(path)
+    if original_name.lower().endswith(".csv") and _looks_like_csv(path):
+        return "csv"
+    return None
+
+
+def _sniff_zip(path: Path) -> str | None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            if len(infos) > _ZIP_MAX_ENTRIES or sum(i.file_size for i in infos) > _ZIP_MAX_UNCOMPRESSED:
+                return None
+            names = {info.filename for info in infos}
+            if any(name.startswith("/") or ".." in name.split("/") for name in names):
+                return None
+            if any(name.lower().endswith("vbaproject.bin") for name in names):
+                return None
+            if "mimetype" in names:
+                declared = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
+                return {MIME_TYPES["odt"]: "odt", MIME_TYPES["ods"]: "ods"}.get(declared)
+            if "[Content_Types].xml" in names:
+                return next((kind for part, kind in _OOXML_PARTS.items() if part in names), None)
+    except (zipfile.BadZipFile, OSError, UnicodeDecodeError):
+        return None
+    return None
+
+
+def _looks_like_csv(path: Path) -> bool:
+    with path.open("rb") as handle:
+        sample = handle.read(64 * 1024)
+    if b"\x00" in sample:
+        return False
+    try:
+        text = sample.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = sample[: sample.rfind(b"\n") + 1 or len(sample)].decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+    first_line = text.splitlines()[0] if text.strip() else ""
+    return any(delimiter in first_line for delimiter in (",", ";", "\t"))
+
+
+def save_upload(upload, *, field: str, max_size: int, kinds: set[str]) -> StoredFile:
+    """Store an upload if its content is one of ``kinds``, whatever its name or declared type.
+
+    :raises FileTooLarge: on ``field`` when it is over ``max_size``
+    :raises ValidationFailed: on ``field`` when it is empty or of another kind
     """
     if upload is None or not getattr(upload, "filename", ""):
-        raise ValidationFailed(field, _("Choose a PDF file."))
+        raise ValidationFailed(field, _("Choose a file."))
     root = upload_root()
     temp_path = root / f".incoming-{secrets.token_hex(8)}"
     digest = hashlib.sha256()
     size = 0
-    head = b""
-    tail = b""
     try:
         with temp_path.open("wb") as out:
             while chunk := upload.stream.read(_CHUNK):
-                if not head:
-                    head = chunk[:1024]
                 size += len(chunk)
                 if size > max_size:
-                    raise ValidationFailed(
+                    raise FileTooLarge(
                         field, _("The file is larger than %(mb)d MB.", mb=max_size // (1024 * 1024))
                     )
                 digest.update(chunk)
-                tail = (tail + chunk)[-2048:]
                 out.write(chunk)
             out.flush()
             os.fsync(out.fileno())
         if size == 0:
             raise ValidationFailed(field, _("The file is empty."))
-        if not looks_like_pdf(head, tail):
-            raise ValidationFailed(field, _("The file is not a PDF document."))
+        original_name = clean_filename(upload.filename)
+        kind = sniff(temp_path, original_name)
+        if kind not in kinds:
+            names = ", ".join(sorted(k.upper() for k in kinds))
+            raise WrongKind(
+                field, _("%(name)s is not one of the accepted kinds of document (%(kinds)s).",
+                         name=original_name, kinds=names)
+            )  # fmt: skip
         stored_name = secrets.token_hex(16)
         os.replace(temp_path, root / stored_name)
     finally:
         temp_path.unlink(missing_ok=True)
     return StoredFile(
         stored_name=stored_name,
-        original_name=clean_filename(upload.filename),
-        mime_type="application/pdf",
+        original_name=original_name,
+        mime_type=MIME_TYPES[kind],
         size=size,
         sha256=digest.hexdigest(),
     )
+
+
+def save_pdf(upload, *, field: str, max_size: int) -> StoredFile:
+    """Store an uploaded PDF; refuse anything else.
+
+    :raises ValidationFailed: on ``field`` when the file is empty, too large or not a PDF
+    """
+    if upload is not None and getattr(upload, "filename", ""):
+        try:
+            return save_upload(upload, field=field, max_size=max_size, kinds={"pdf"})
+        except WrongKind as error:
+            raise ValidationFailed(field, _("The file is not a PDF document.")) from error
+    raise ValidationFailed(field, _("Choose a PDF file."))
 
 
 def delete(stored_name: str | None) -> None:

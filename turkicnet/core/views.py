@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 
 from ..centers import services as center_services
 from ..protocol import services as protocol_services
+from ..reports import services as report_services
 from . import assets
 from .forms import ConfirmForm
 from .services import database_ok, mark_notifications_read, notifications_page
@@ -30,6 +31,7 @@ def home():
         counts=center_services.network_counts(),
         version=version,
         progress=protocol_services.rule_progress(version) if version else None,
+        latest=report_services.latest_public(5),
     )
 
 

@@ -1,0 +1,262 @@
+import io
+
+import pytest
+from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
+
+from tests.conftest import pdf_upload
+from turkicnet.core.errors import Conflict, PermissionDenied, ValidationFailed
+from turkicnet.core.models import AuditEvent, Notification, OutboxMessage
+from turkicnet.extensions import db
+from turkicnet.reports import services
+from turkicnet.reports.models import Report, ReportFile, Visibility
+
+
+def _upload(data: bytes, name: str) -> FileStorage:
+    return FileStorage(stream=io.BytesIO(data), filename=name)
+
+
+def test_an_editor_posts_a_report_with_a_file_and_it_is_audited(center, editor, make_report, tmp_path):
+    report = make_report(editor, center)
+    assert report.lead_center_id == center.id and report.visibility is Visibility.PUBLIC
+    [report_file] = report.files
+    assert report_file.mime_type == "application/pdf" and len(report_file.sha256) == 64
+    assert (tmp_path / "uploads" / report_file.stored_name).exists()
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "reports.create")).one()
+    assert event.actor_id == editor.id and event.target_id == report.id
+
+
+@pytest.mark.parametrize("persona", ["viewer", "outsider"])
+def test_viewers_and_outsiders_cannot_post(request, center, persona, sections):
+    with pytest.raises(PermissionDenied):
+        services.create_report(
+            request.getfixturevalue(persona), center,
+            services.ReportData(section_id=sections["national-development-priorities"].id, title="x"),
+        )  # fmt: skip
+
+
+def test_a_renamed_executable_is_refused_and_nothing_is_stored(center, editor, make_report, tmp_path):
+    before = set((tmp_path / "uploads").iterdir())
+    fake = _upload(b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200, "report.pdf")
+    with pytest.raises(ValidationFailed) as refused:
+        make_report(editor, center, files=[fake])
+    assert refused.value.field == "files"
+    assert db.session.scalar(select(db.func.count(Report.id))) == 0
+    assert set((tmp_path / "uploads").iterdir()) == before
+
+
+@pytest.mark.parametrize(
+    "name, members, kind",
+    [
+        ("a.docx", {"[Content_Types].xml": "x", "word/document.xml": "x"}, "wordprocessingml"),
+        ("a.xlsx", {"[Content_Types].xml": "x", "xl/workbook.xml": "x"}, "spreadsheetml"),
+        ("a.pptx", {"[Content_Types].xml": "x", "ppt/presentation.xml": "x"}, "presentationml"),
+        ("a.odt", {"mimetype": "application/vnd.oasis.opendocument.text"}, "opendocument.text"),
+        ("a.ods", {"mimetype": "application/vnd.oasis.opendocument.spreadsheet"}, "opendocument.spreadsheet"),
+    ],
+)
+def test_office_documents_are_recognised_by_their_parts(center, editor, make_report, name, members, kind):
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for member, content in members.items():
+            archive.writestr(member, content)
+    report = make_report(editor, center, files=[_upload(buffer.getvalue(), "renamed.bin")])
+    assert kind in report.files[0].mime_type
+
+
+def test_a_macro_enabled_document_is_refused(center, editor, make_report):
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "x")
+        archive.writestr("word/document.xml", "x")
+        archive.writestr("word/vbaProject.bin", "x")
+    with pytest.raises(ValidationFailed):
+        make_report(editor, center, files=[_upload(buffer.getvalue(), "a.docx")])
+
+
+def test_csv_is_accepted_by_name_and_content(center, editor, make_report):
+    report = make_report(editor, center, files=[_upload(b"year,gdp\n2023,4.5\n", "gdp.csv")])
+    assert report.files[0].mime_type == "text/csv"
+    with pytest.raises(ValidationFailed):
+        make_report(editor, center, files=[_upload(b"\x00\x01binary", "gdp.csv")])
+
+
+def test_a_file_over_the_limit_is_refused(app, center, editor, make_report):
+    from turkicnet.core.storage import FileTooLarge
+
+    app.config["UPLOAD_MAX_SIZE"] = 1000
+    with pytest.raises(FileTooLarge):
+        make_report(editor, center, files=[pdf_upload(lines=["x" * 80] * 40)])
+
+
+def test_the_second_of_two_concurrent_edits_is_refused(center, editor, add_staff, make_report):
+    report = make_report(editor, center)
+    colleague = add_staff(center, "editor")
+    seen_version = report.lock_version
+    data = services.ReportData(section_id=report.section_id, title="First edit", visibility="public")
+    services.update_report(editor, report, data, expected_version=seen_version)
+    with pytest.raises(Conflict):
+        services.update_report(
+            colleague, report, services.ReportData(section_id=report.section_id, title="Second edit"),
+            expected_version=seen_version,
+        )  # fmt: skip
+    assert report.title == "First edit"
+
+
+def test_a_report_leaves_draft_only_once_every_coauthor_confirmed(
+    center, editor, make_center, sections, add_staff
+):
+    partner = make_center(country_code="UZ")
+    data = services.ReportData(
+        section_id=sections["national-development-priorities"].id,
+        title="Joint",
+        coauthor_center_ids=[partner.id],
+    )
+    report = services.create_report(editor, center, data)
+    partner_editor = add_staff(partner, "editor")
+    notice = db.session.scalars(
+        select(Notification).where(Notification.user_id == partner_editor.id)
+    ).all()  # the partner's focal point was told; a later editor sees the report instead
+    assert notice == [] or notice[0].kind == "coauthorship_to_confirm"
+    data.visibility = "public"
+    with pytest.raises(ValidationFailed) as refused:
+        services.update_report(editor, report, data, expected_version=report.lock_version)
+    assert refused.value.field == "visibility"
+    db.session.rollback()
+    services.confirm_coauthorship(partner_editor, report, partner.id)
+    services.update_report(editor, report, data, expected_version=report.lock_version)
+    assert report.visibility is Visibility.PUBLIC
+
+
+def test_coauthoring_editors_may_edit_but_not_change_visibility(
+    center, editor, make_center, add_staff, make_report
+):
+    partner = make_center(country_code="UZ")
+    report = make_report(editor, center, visibility="network", coauthors=[partner])
+    partner_editor = add_staff(partner, "editor")
+    data = services.ReportData(
+        section_id=report.section_id, title="Edited by the partner", visibility="network"
+    )
+    services.update_report(partner_editor, report, data, expected_version=report.lock_version)
+    assert report.title == "Edited by the partner"
+    data.visibility = "public"
+    with pytest.raises(PermissionDenied):
+        services.update_report(partner_editor, report, data, expected_version=report.lock_version)
+
+
+def test_sharing_tells_the_staff_of_the_centers_by_mail_and_notice(center, editor, make_center, make_report):
+    partner = make_center(country_code="AZ")
+    report = make_report(editor, center, visibility="draft")
+    services.share_report(editor, report, [partner.id])
+    partner_focal_point = partner.memberships[0].user
+    assert db.session.scalars(
+        select(Notification).where(
+            Notification.user_id == partner_focal_point.id, Notification.kind == "report_shared"
+        )
+    ).one()
+    assert db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.recipient == partner_focal_point.email,
+                                    OutboxMessage.subject.contains("shared a report"))
+    ).one()  # fmt: skip
+
+
+def test_deleting_a_report_that_was_public_leaves_a_tombstone(
+    client, center, focal_point, editor, make_report
+):
+    report = make_report(editor, center)
+    with pytest.raises(PermissionDenied):
+        services.delete_report(editor, report)
+    services.delete_report(focal_point, report)
+    response = client.get(f"/reports/{report.id}")
+    assert response.status_code == 410
+    page = response.get_data(as_text=True)
+    assert "was withdrawn on" in page and focal_point.full_name in page
+    assert db.session.scalars(select(ReportFile)).all() == []
+
+
+def test_deleting_a_draft_removes_it_and_its_files(
+    client, center, focal_point, editor, make_report, tmp_path
+):
+    before = set((tmp_path / "uploads").iterdir())
+    report = make_report(editor, center, visibility="draft")
+    report_id = report.id
+    services.delete_report(focal_point, report)
+    assert db.session.get(Report, report_id) is None
+    assert set((tmp_path / "uploads").iterdir()) == before
+    assert client.get(f"/reports/{report_id}").status_code == 404
+
+
+def test_search_finds_the_text_of_an_uploaded_pdf(client, center, editor, make_report):
+    make_report(editor, center, title="Annual review", abstract="Overview.",
+                files=[pdf_upload(lines=("The quinoa harvest rose sharply in the valley",))])  # fmt: skip
+    page = client.get("/search?q=quinoa").get_data(as_text=True)
+    assert "Annual review" in page
+    assert "<mark>quinoa</mark>" in page
+
+
+@pytest.mark.parametrize(
+    "stored, typed",
+    [
+        ("İqtisadi İslahatlar", "iqtisadi islahatlar"),
+        ("ekonomik araştırma", "arastirma"),
+        ("ıktisat politikası", "iktisat"),
+        ("Экономическая политика", "экономическ"),
+        ("Экономическая политика", "ekonomich"),
+        ("Économie régionale", "economie"),
+    ],
+)
+def test_search_finds_words_as_people_type_them(client, center, editor, make_report, stored, typed):
+    make_report(editor, center, title=f"Report on {stored}", abstract="")
+    page = client.get("/search", query_string={"q": typed}).get_data(as_text=True)
+    assert f"Report on {stored}" in page
+
+
+def test_the_search_index_follows_edits_and_deletions(client, center, focal_point, editor, make_report):
+    report = make_report(editor, center, title="Wheat exports", abstract="")
+    assert "Wheat exports" in client.get("/search?q=wheat").get_data(as_text=True)
+    data = services.ReportData(section_id=report.section_id, title="Cotton exports", visibility="public")
+    services.update_report(editor, report, data, expected_version=report.lock_version)
+    assert "1 report found" not in client.get("/search?q=wheat").get_data(as_text=True)
+    assert "Cotton exports" in client.get("/search?q=cotton").get_data(as_text=True)
+    services.delete_report(focal_point, report)
+    assert "Cotton exports" not in client.get("/search?q=cotton").get_data(as_text=True)
+
+
+def test_comments_are_for_the_network_and_mail_the_reports_editors(
+    client, center, editor, focal_point, outsider, make_report
+):
+    from turkicnet.reports.permissions import can_comment
+
+    report = make_report(editor, center)
+    assert not can_comment(outsider, report)
+    services.add_comment(focal_point, report, "Could you add the 2023 figures?")
+    mail = db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.recipient == editor.email, OutboxMessage.subject.contains("New comment")
+        )
+    ).one()
+    assert "Could you add the 2023 figures?" in mail.body
+    assert "Could you add the 2023 figures?" not in client.get(f"/reports/{report.id}").get_data(as_text=True)
+
+
+def test_a_retired_section_keeps_its_reports_but_takes_no_new_ones(
+    client, admin, center, editor, make_report, sections
+):
+    section = sections["collaboration-of-research-centers"]
+    make_report(editor, center, title="Old joint report", section_id=section.id)
+    services.set_section_active(admin, section, active=False)
+    assert "Old joint report" in client.get(f"/sections/{section.slug}").get_data(as_text=True)
+    with pytest.raises(ValidationFailed):
+        make_report(editor, center, title="New one", section_id=section.id)
+
+
+def test_downloads_are_counted_in_their_own_table(client, center, editor, make_report):
+    report = make_report(editor, center)
+    file_id = report.files[0].id
+    for _ in range(3):
+        client.get(f"/reports/{report.id}/files/{file_id}").close()
+    assert services.download_counts(report) == {file_id: 3}

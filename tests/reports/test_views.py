@@ -1,0 +1,187 @@
+import io
+import re
+
+from tests.conftest import pdf_upload
+from turkicnet.extensions import db
+from turkicnet.reports.models import Report, Section
+
+
+def _form(section_id, **changes):
+    data = {
+        "section_id": str(section_id),
+        "title": "Digital trade in the Turkic states",
+        "abstract": "E-commerce and **cross-border** payments.",
+        "authors": "Aigul Serikova\nTimur Akhmetov",
+        "language": "en",
+        "publication_date": "2026-10-01",
+        "keywords": "e-commerce, payments",
+        "visibility": "public",
+        "external_url": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_an_editor_posts_a_report_through_the_form(client, login_as, center, editor, sections):
+    login_as(editor)
+    section = sections["national-development-priorities"]
+    data = _form(section.id)
+    data["files"] = [(io.BytesIO(pdf_upload().stream.read()), "digital-trade.pdf")]
+    response = client.post(
+        f"/reports/new?center={center.slug}", data=data, content_type="multipart/form-data"
+    )
+    assert response.status_code == 302
+    report = db.session.scalars(db.select(Report)).one()
+    assert report.authors == ["Aigul Serikova", "Timur Akhmetov"]
+    assert report.keywords == ["e-commerce", "payments"]
+    page = client.get(f"/reports/{report.id}").get_data(as_text=True)
+    assert "<strong>cross-border</strong>" in page and "digital-trade.pdf" in page
+
+
+def test_an_oversized_file_gets_a_413_with_the_other_input_kept(
+    app, client, login_as, center, editor, sections
+):
+    app.config["UPLOAD_MAX_SIZE"] = 500
+    login_as(editor)
+    data = _form(sections["national-development-priorities"].id, title="Kept title after a big file")
+    data["files"] = [(io.BytesIO(b"%PDF-1.4\n" + b"x" * 2000 + b"\n%%EOF\n"), "big.pdf")]
+    response = client.post(
+        f"/reports/new?center={center.slug}", data=data, content_type="multipart/form-data"
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 413
+    assert 'value="Kept title after a big file"' in page
+    assert "The file is larger than" in page
+    assert db.session.scalars(db.select(Report)).all() == []
+
+
+def test_a_script_abstract_is_sanitised(client, login_as, center, editor, make_report):
+    report = make_report(
+        editor, center, abstract='<script>alert(1)</script><a href="javascript:x()">x</a> *ok*'
+    )
+    page = client.get(f"/reports/{report.id}").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page and "javascript:x()" not in page
+    assert "<em>ok</em>" in page
+
+
+def test_the_second_save_of_two_editors_is_refused_and_their_text_kept(
+    client, login_as, center, editor, add_staff, make_report
+):
+    report = make_report(editor, center)
+    version_seen = report.lock_version
+    colleague = add_staff(center, "editor")
+    login_as(editor)
+    first = client.post(
+        f"/reports/{report.id}/edit",
+        data=_form(report.section_id, title="First save", lock_version=version_seen),
+    )
+    assert first.status_code == 302
+    login_as(colleague)
+    second = client.post(
+        f"/reports/{report.id}/edit",
+        data=_form(report.section_id, title="My careful rewrite", lock_version=version_seen),
+    )
+    page = second.get_data(as_text=True)
+    assert second.status_code == 409
+    assert "Someone else saved this report" in page
+    assert 'value="My careful rewrite"' in page
+    db.session.refresh(report)
+    assert report.title == "First save"
+
+
+def test_files_are_served_as_attachments_with_their_sniffed_type(
+    client, login_as, center, editor, make_report
+):
+    public = make_report(editor, center, visibility="public")
+    response = client.get(f"/reports/{public.id}/files/{public.files[0].id}")
+    assert response.headers["Content-Type"] == "application/pdf"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    response.close()
+    draft = make_report(editor, center, visibility="draft")
+    login_as(editor)
+    response = client.get(f"/reports/{draft.id}/files/{draft.files[0].id}")
+    assert response.headers["Cache-Control"] == "private, no-store"
+    response.close()
+
+
+def test_a_file_id_of_another_report_is_not_served(client, center, editor, make_report):
+    first = make_report(editor, center)
+    second = make_report(editor, center, visibility="draft")
+    assert client.get(f"/reports/{first.id}/files/{second.files[0].id}").status_code == 404
+
+
+def test_comments_never_show_to_the_public(client, login_as, center, editor, focal_point, make_report):
+    from turkicnet.reports import services
+
+    report = make_report(editor, center)
+    services.add_comment(focal_point, report, "A network-only remark")
+    assert "A network-only remark" not in client.get(f"/reports/{report.id}").get_data(as_text=True)
+    login_as(editor)
+    assert "A network-only remark" in client.get(f"/reports/{report.id}").get_data(as_text=True)
+
+
+def test_section_list_filters_by_country_year_and_language(client, center, editor, make_center, add_staff,
+                                                          make_report, sections):  # fmt: skip
+    other = make_center(country_code="UZ")
+    make_report(
+        editor, center, title="Kazakh report 2025", publication_date=__import__("datetime").date(2025, 5, 1)
+    )
+    make_report(add_staff(other, "editor"), other, title="Uzbek report in Russian", language="ru")
+    base = "/sections/national-development-priorities"
+    assert "Uzbek report" not in client.get(f"{base}?country=KZ").get_data(as_text=True)
+    assert "Kazakh report" not in client.get(f"{base}?year=2026").get_data(as_text=True)
+    only_ru = client.get(f"{base}?language=ru").get_data(as_text=True)
+    assert "Uzbek report in Russian" in only_ru and "Kazakh report" not in only_ru
+
+
+def test_csv_export_of_a_section(client, center, editor, make_report):
+    make_report(editor, center, title="=HYPERLINK(evil)")
+    response = client.get("/sections/national-development-priorities.csv")
+    assert response.mimetype == "text/csv"
+    body = response.get_data(as_text=True)
+    assert "'=HYPERLINK(evil)" in body and "national-development-priorities" not in body.splitlines()[0]
+
+
+def _count(client, count_queries, path):
+    with count_queries() as counter:
+        assert client.get(path).status_code == 200
+    return len(counter.statements)
+
+
+def test_section_and_search_queries_do_not_grow_with_the_number_of_reports(
+    client, login_as, center, editor, make_report, count_queries
+):
+    for n in range(3):
+        make_report(editor, center, title=f"Steppe economy {n}", files=[])
+    login_as(editor)
+    few_section = _count(client, count_queries, "/sections/national-development-priorities")
+    few_search = _count(client, count_queries, "/search?q=steppe")
+    for n in range(3, 15):
+        make_report(editor, center, title=f"Steppe economy {n}", files=[])
+    assert _count(client, count_queries, "/sections/national-development-priorities") == few_section
+    assert _count(client, count_queries, "/search?q=steppe") == few_search
+
+
+def test_admin_creates_reorders_and_retires_sections(client, login_as, admin):
+    login_as(admin)
+    client.post(
+        "/admin/sections", data={"title": "Green transition", "description": "Energy", "event_id": "0"}
+    )
+    section = db.session.scalars(db.select(Section).where(Section.title == "Green transition")).one()
+    assert section.event_id is None
+    client.post(f"/admin/sections/{section.slug}/up")
+    ordered = [s.title for s in db.session.scalars(db.select(Section).order_by(Section.position))]
+    assert ordered.index("Green transition") == 1
+    client.post(f"/admin/sections/{section.slug}/retire")
+    db.session.refresh(section)
+    assert section.active is False
+    page = client.get("/sections").get_data(as_text=True)
+    assert re.search(r"Retired sections.*Green transition", page, re.S)
+
+
+def test_center_and_country_pages_list_their_reports(client, center, editor, make_report):
+    make_report(editor, center, title="Listed on the profile")
+    assert "Listed on the profile" in client.get(f"/centers/{center.slug}").get_data(as_text=True)
+    assert "Listed on the profile" in client.get(f"/countries/{center.country_code}").get_data(as_text=True)
+    assert "Listed on the profile" in client.get("/").get_data(as_text=True)

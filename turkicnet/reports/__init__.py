@@ -1,0 +1,1 @@
+"""Thematic sections, events and reports: post, share, co-author, comment, find."""

@@ -1,0 +1,77 @@
+"""Report and section forms: shape only."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import (
+    DateField,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import URL, DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+
+class ReportForm(FlaskForm):
+    lock_version = HiddenField()
+    section_id = SelectField(_l("Section"), coerce=int, validators=[DataRequired()])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    abstract = TextAreaField(
+        _l("Abstract (Markdown)"), validators=[Optional(), Length(max=20_000)], render_kw={"rows": 8}
+    )
+    authors = TextAreaField(
+        _l("Authors"), validators=[Optional(), Length(max=5000)], render_kw={"rows": 3},
+        description=_l("One name per line, in the order they appear on the report."),
+    )  # fmt: skip
+    coauthor_center_ids = SelectMultipleField(
+        _l("Co-authoring centers"), coerce=int, validators=[Optional()],
+        description=_l("Each co-authoring center confirms before the report can leave draft."),
+    )  # fmt: skip
+    language = SelectField(_l("Language of the report"))
+    publication_date = DateField(_l("Publication date"), validators=[Optional()])
+    topic_ids = SelectMultipleField(
+        _l("Turkic World Vision – 2040 topics"), coerce=int, validators=[Optional()],
+        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+    )  # fmt: skip
+    keywords = StringField(
+        _l("Keywords"), validators=[Optional(), Length(max=1000)], description=_l("Separated by commas.")
+    )
+    visibility = SelectField(_l("Who may see it"))
+    external_url = URLField(
+        _l("Or: where the report is hosted on your center's site"),
+        validators=[Optional(), URL(require_tld=True), Length(max=500)],
+    )
+    files = MultipleFileField(
+        _l("Files"),
+        description=_l("PDF, DOCX, XLSX, PPTX, ODT, ODS or CSV; at most %(mb)d MB each.", mb=25),
+    )
+
+    def set_choices(self, *, sections, centers, languages, topics, visibilities) -> None:
+        self.section_id.choices = [SelectChoice(s.id, s.title) for s in sections]
+        self.coauthor_center_ids.choices = [
+            SelectChoice(c.id, f"{c.name} ({c.country_code})") for c in centers
+        ]
+        self.language.choices = [SelectChoice(code, name) for code, name in languages.items()]
+        self.topic_ids.choices = [SelectChoice(t.id, t.title) for t in topics]
+        self.visibility.choices = [SelectChoice(v.value, str(label)) for v, label in visibilities.items()]
+
+
+class ShareForm(FlaskForm):
+    center_ids = SelectMultipleField(_l("Share with"), coerce=int, validators=[DataRequired()])
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(
+        _l("Your comment"), validators=[DataRequired(), Length(max=10_000)], render_kw={"rows": 4}
+    )
+
+
+class SectionForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    event_id = SelectField(_l("Event"), coerce=int, validators=[Optional()])

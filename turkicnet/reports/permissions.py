@@ -1,0 +1,129 @@
+"""Who sees and does what with reports: the access table of DESIGN §1, written once.
+
+:func:`visible_reports` is the one SQL filter that lists, search, counts, feeds, exports
+and downloads apply; :func:`can_view_report` is the same rule for one report in hand.
+"""
+
+from sqlalchemy import and_, or_, select
+
+from ..centers.models import CenterStatus, Role
+from ..core.permissions import is_admin, is_authenticated
+from .models import Report, ReportCoauthor, ReportShare, Visibility
+
+_WRITERS = (Role.FOCAL_POINT, Role.EDITOR)
+
+
+def _memberships(actor):
+    return actor.memberships if is_authenticated(actor) else []
+
+
+def own_center_ids(actor) -> set[int]:
+    """Centers the actor is staff of."""
+    return {m.center_id for m in _memberships(actor)}
+
+
+def is_network_member(actor) -> bool:
+    """Staff of a signatory member: approved, with a standing signature (DESIGN §1)."""
+    from ..protocol.services import signatory_slugs
+
+    slugs = signatory_slugs() if _memberships(actor) else frozenset()
+    return any(
+        m.center.status is CenterStatus.APPROVED and m.center.slug in slugs for m in _memberships(actor)
+    )
+
+
+def _report_center_ids(report: Report) -> set[int]:
+    return (
+        {report.lead_center_id}
+        | {c.center_id for c in report.coauthors}
+        | {s.center_id for s in report.shares}
+    )
+
+
+def visible_reports(actor):
+    """SQL filter over :class:`Report`: the reports ``actor`` may see (never deleted ones)."""
+    alive = Report.deleted_at.is_(None)
+    if is_admin(actor):
+        return alive
+    rules = [Report.visibility == Visibility.PUBLIC]
+    if is_network_member(actor):
+        rules.append(Report.visibility == Visibility.NETWORK)
+    centers = own_center_ids(actor)
+    if centers:
+        rules += [
+            Report.lead_center_id.in_(centers),
+            Report.id.in_(select(ReportCoauthor.report_id).where(ReportCoauthor.center_id.in_(centers))),
+            Report.id.in_(select(ReportShare.report_id).where(ReportShare.center_id.in_(centers))),
+        ]
+    return and_(alive, or_(*rules))
+
+
+def public_reports():
+    return and_(Report.deleted_at.is_(None), Report.visibility == Visibility.PUBLIC)
+
+
+def can_view_report(actor, report: Report) -> bool:
+    if report.deleted_at is not None:
+        return False
+    if is_admin(actor) or report.visibility is Visibility.PUBLIC:
+        return True
+    if report.visibility is Visibility.NETWORK and is_network_member(actor):
+        return True
+    return bool(own_center_ids(actor) & _report_center_ids(report))
+
+
+def _writes_for(actor, center_id: int) -> bool:
+    return any(
+        m.center_id == center_id and m.role in _WRITERS and m.center.status is CenterStatus.APPROVED
+        for m in _memberships(actor)
+    )
+
+
+def can_create_report(actor, center) -> bool:
+    """Editors and focal points of an approved center post reports for it."""
+    return center is not None and _writes_for(actor, center.id)
+
+
+def writable_centers(actor) -> list:
+    return [m.center for m in _memberships(actor) if _writes_for(actor, m.center_id)]
+
+
+def can_edit_report(actor, report: Report) -> bool:
+    """Editors of the lead center and of co-authoring centers edit the report."""
+    if report.deleted_at is not None:
+        return False
+    return _writes_for(actor, report.lead_center_id) or any(
+        _writes_for(actor, coauthor.center_id) for coauthor in report.coauthors
+    )
+
+
+def can_manage_report(actor, report: Report) -> bool:
+    """Visibility and shares are the lead center's: its editors and focal points."""
+    return report.deleted_at is None and _writes_for(actor, report.lead_center_id)
+
+
+def can_delete_report(actor, report: Report) -> bool:
+    """The lead center's focal point (or an admin) deletes."""
+    if report.deleted_at is not None:
+        return False
+    return is_admin(actor) or any(
+        m.center_id == report.lead_center_id and m.role is Role.FOCAL_POINT for m in _memberships(actor)
+    )
+
+
+def can_confirm_coauthorship(actor, report: Report, center_id: int) -> bool:
+    return _writes_for(actor, center_id) and any(c.center_id == center_id for c in report.coauthors)
+
+
+def can_view_comments(actor, report: Report) -> bool:
+    """The network conversation: signatory members' staff, the report's own centers, admins;
+    never the public, even on a public report."""
+    if not can_view_report(actor, report) or not is_authenticated(actor):
+        return False
+    if is_admin(actor) or is_network_member(actor):
+        return True
+    return bool(own_center_ids(actor) & _report_center_ids(report))
+
+
+def can_comment(actor, report: Report) -> bool:
+    return can_view_comments(actor, report) and actor.is_active

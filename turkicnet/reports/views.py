@@ -1,0 +1,341 @@
+"""Sections, reports, files, comments, search, feeds and CSV exports."""
+
+import csv
+import io
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms import SelectChoice
+
+from ..centers import services as center_services
+from ..core.errors import Conflict, NotFound, ValidationFailed
+from ..core.forms import ConfirmForm
+from ..core.markdown import render_markdown
+from ..core.storage import FileTooLarge
+from ..core.webutil import attach_error
+from . import permissions, services
+from .forms import CommentForm, ReportForm, ShareForm
+from .models import Visibility
+
+bp = Blueprint("reports", __name__)
+
+
+def _filters(section_id=None) -> services.Filters:
+    year = request.args.get("year", type=int)
+    return services.Filters(
+        country=request.args.get("country", "").upper()[:4],
+        year=year if year and 1900 < year < 2200 else None,
+        language=request.args.get("language", "")[:8],
+        section_id=section_id or request.args.get("section", type=int),
+    )
+
+
+def _filter_context():
+    return {
+        "countries": center_services.list_countries(),
+        "languages": services.REPORT_LANGUAGES,
+        "years": services.report_years(current_user),
+        "sections": services.list_sections(),
+    }
+
+
+@bp.get("/sections")
+def sections():
+    return render_template("reports/sections.html", sections=services.list_sections())
+
+
+@bp.get("/sections/<slug>")
+def section(slug: str):
+    section = services.get_section(slug)
+    filters = _filters(section.id)
+    page = services.report_page(
+        current_user, filters, page=request.args.get("page", 1, type=int), per_page=services.per_page()
+    )
+    return render_template(
+        "reports/section.html", section=section, page=page, filters=filters, **_filter_context()
+    )
+
+
+def _csv(reports, filename: str) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["id", "title", "lead_center", "country", "section", "authors", "language",
+                     "publication_date", "visibility", "keywords", "url"])  # fmt: skip
+    for report in reports:
+        writer.writerow([_cell(value) for value in (
+            report.id, report.title, report.lead_center.name, report.lead_center.country_code,
+            report.section.title, "; ".join(report.authors), report.language,
+            report.publication_date.isoformat(), report.visibility.value, "; ".join(report.keywords),
+            url_for("reports.report", report_id=report.id, _external=True),
+        )])  # fmt: skip
+    return Response(
+        out.getvalue().encode("utf-8-sig"), mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename={filename}"},
+    )  # fmt: skip
+
+
+def _cell(value):
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@bp.get("/sections/<slug>.csv")
+def section_csv(slug: str):
+    section = services.get_section(slug)
+    return _csv(services.report_rows(current_user, _filters(section.id)), f"turkicnet-{section.slug}.csv")
+
+
+@bp.get("/reports.csv")
+def reports_csv():
+    return _csv(services.report_rows(current_user, _filters()), "turkicnet-reports.csv")
+
+
+def _atom(reports, title: str, self_url: str, alternate: str) -> Response:
+    body = render_template(
+        "reports/feed.atom", reports=reports, title=title, self_url=self_url, alternate=alternate
+    )
+    return Response(body, mimetype="application/atom+xml")
+
+
+@bp.get("/feeds/reports.atom")
+def feed():
+    return _atom(
+        services.feed_reports(), _("TurkicNet — public reports"),
+        url_for("reports.feed", _external=True), url_for("reports.sections", _external=True),
+    )  # fmt: skip
+
+
+@bp.get("/sections/<slug>/feed.atom")
+def section_feed(slug: str):
+    section = services.get_section(slug)
+    return _atom(
+        services.feed_reports(section), _("TurkicNet — %(section)s", section=section.title),
+        url_for("reports.section_feed", slug=slug, _external=True),
+        url_for("reports.section", slug=slug, _external=True),
+    )  # fmt: skip
+
+
+@bp.get("/search")
+def search():
+    q = request.args.get("q", "").strip()[:200]
+    filters = _filters()
+    results = services.search_reports(
+        current_user, q, filters, page=request.args.get("page", 1, type=int), per_page=services.per_page()
+    )
+    return render_template("reports/search.html", q=q, results=results, filters=filters, **_filter_context())
+
+
+def _render_report(report, *, comment_form=None, status=200):
+    return render_template(
+        "reports/report.html",
+        report=report,
+        abstract_html=render_markdown(report.abstract),
+        comments=services.comments_for(current_user, report),
+        downloads=services.download_counts(report),
+        comment_form=comment_form or CommentForm(formdata=None),
+        share_form=_share_form(report),
+        confirm_form=ConfirmForm(formdata=None),
+        perms=permissions,
+    ), status
+
+
+def _share_form(report, formdata=None):
+    form = ShareForm(formdata=formdata)
+    taken = (
+        {report.lead_center_id}
+        | {s.center_id for s in report.shares}
+        | {c.center_id for c in report.coauthors}
+    )
+    form.center_ids.choices = [
+        SelectChoice(c.id, f"{c.name} ({c.country_code})")
+        for c in services.coauthor_candidates()
+        if c.id not in taken
+    ]
+    return form
+
+
+@bp.get("/reports/<int:report_id>")
+def report(report_id: int):
+    return _render_report(services.get_report(current_user, report_id))
+
+
+@bp.get("/reports/<int:report_id>/files/<int:file_id>")
+def download(report_id: int, file_id: int):
+    report_file, path = services.file_for_download(current_user, report_id, file_id)
+    services.record_download(report_file)
+    response = send_file(path, mimetype=report_file.mime_type, as_attachment=True,
+                         download_name=report_file.original_name)  # fmt: skip
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if report_file.report.visibility is not Visibility.PUBLIC:
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _report_form(formdata=None, obj=None, lead_center_id=None, **kwargs):
+    form = ReportForm(formdata=formdata, obj=obj, **kwargs)
+    form.set_choices(
+        sections=[s for s in services.list_sections() if s.active or (obj and s.id == obj.section_id)],
+        centers=services.coauthor_candidates(exclude_center_id=lead_center_id),
+        languages=services.REPORT_LANGUAGES,
+        topics=services.list_topics(),
+        visibilities=services.VISIBILITY_LABELS,
+    )
+    return form
+
+
+def _data(form) -> services.ReportData:
+    return services.ReportData(
+        section_id=form.section_id.data,
+        title=form.title.data or "",
+        abstract=form.abstract.data or "",
+        authors=(form.authors.data or "").splitlines(),
+        coauthor_center_ids=form.coauthor_center_ids.data or [],
+        language=form.language.data or "en",
+        publication_date=form.publication_date.data,
+        topic_ids=form.topic_ids.data or [],
+        keywords=[k for k in (form.keywords.data or "").split(",")],
+        visibility=form.visibility.data or Visibility.DRAFT.value,
+        external_url=form.external_url.data or "",
+    )
+
+
+@bp.route("/reports/new", methods=["GET", "POST"])
+@login_required
+def new_report():
+    center = services.center_for_new_report(current_user, request.args.get("center"))
+    form = _report_form(request.form if request.method == "POST" else None, lead_center_id=center.id)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.validate_on_submit():
+            try:
+                report = services.create_report(
+                    current_user, center, _data(form), files=request.files.getlist("files")
+                )
+            except FileTooLarge as error:
+                attach_error(form, error)
+                status = 413
+            except ValidationFailed as error:
+                attach_error(form, error)
+            else:
+                flash(_("The report was saved."), "success")
+                return redirect(url_for("reports.report", report_id=report.id))
+    elif not form.publication_date.data:
+        form.publication_date.data = services.today()
+    return render_template("reports/form.html", form=form, center=center, report=None), status
+
+
+@bp.route("/reports/<int:report_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_report(report_id: int):
+    report = services.get_report(current_user, report_id)
+    services.require_edit(current_user, report)
+    if request.method == "GET":
+        form = _report_form(obj=report, lead_center_id=report.lead_center_id)
+        form.lock_version.data = report.lock_version
+        form.authors.data = "\n".join(report.authors)
+        form.keywords.data = ", ".join(report.keywords)
+        form.coauthor_center_ids.data = [c.center_id for c in report.coauthors]
+        form.topic_ids.data = [t.id for t in report.topics]
+        form.visibility.data = report.visibility.value
+        return render_template("reports/form.html", form=form, center=report.lead_center, report=report)
+    form = _report_form(request.form, lead_center_id=report.lead_center_id)
+    status = 400
+    if form.validate_on_submit():
+        try:
+            services.update_report(
+                current_user, report, _data(form), expected_version=int(form.lock_version.data or 0),
+                files=request.files.getlist("files"),
+            )  # fmt: skip
+        except Conflict as error:
+            form.form_errors.append(error.message)
+            status = 409
+        except FileTooLarge as error:
+            attach_error(form, error)
+            status = 413
+        except ValidationFailed as error:
+            attach_error(form, error)
+        else:
+            flash(_("The report was saved."), "success")
+            return redirect(url_for("reports.report", report_id=report.id))
+    return render_template("reports/form.html", form=form, center=report.lead_center, report=report), status
+
+
+def _action(report_id: int, action, success: str, anchor: str = ""):
+    report = services.get_report(current_user, report_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            action(report)
+        except (ValidationFailed, NotFound) as error:
+            flash(error.message, "error")
+        else:
+            flash(success, "success")
+    return redirect(url_for("reports.report", report_id=report_id) + anchor)
+
+
+@bp.post("/reports/<int:report_id>/files/<int:file_id>/delete")
+@login_required
+def delete_file(report_id: int, file_id: int):
+    return _action(
+        report_id, lambda r: services.remove_file(current_user, r, file_id), _("The file was removed.")
+    )
+
+
+@bp.post("/reports/<int:report_id>/coauthors/<int:center_id>/confirm")
+@login_required
+def confirm_coauthorship(report_id: int, center_id: int):
+    return _action(
+        report_id, lambda r: services.confirm_coauthorship(current_user, r, center_id),
+        _("Your center's co-authorship is confirmed."),
+    )  # fmt: skip
+
+
+@bp.post("/reports/<int:report_id>/shares/<int:center_id>/remove")
+@login_required
+def unshare(report_id: int, center_id: int):
+    return _action(
+        report_id,
+        lambda r: services.unshare_report(current_user, r, center_id),
+        _("The report is no longer shared."),
+    )
+
+
+@bp.post("/reports/<int:report_id>/share")
+@login_required
+def share(report_id: int):
+    report = services.get_report(current_user, report_id)
+    form = _share_form(report, request.form)
+    if form.validate_on_submit():
+        added = services.share_report(current_user, report, form.center_ids.data)
+        flash(_("Shared with %(n)d center(s); their staff were told.", n=len(added)), "success")
+    else:
+        flash(_("Choose at least one center."), "error")
+    return redirect(url_for("reports.report", report_id=report_id) + "#sharing")
+
+
+@bp.post("/reports/<int:report_id>/delete")
+@login_required
+def delete_report(report_id: int):
+    report = services.get_report(current_user, report_id)
+    if ConfirmForm().validate_on_submit():
+        services.delete_report(current_user, report)
+        flash(_("The report was deleted."), "success")
+        return redirect(url_for("centers.profile", slug=report.lead_center.slug))
+    return redirect(url_for("reports.report", report_id=report_id))
+
+
+@bp.post("/reports/<int:report_id>/comments")
+@login_required
+def comment(report_id: int):
+    report = services.get_report(current_user, report_id)
+    form = CommentForm()
+    if form.validate_on_submit():
+        try:
+            services.add_comment(current_user, report, form.body.data)
+        except ValidationFailed as error:
+            attach_error(form, error)
+        else:
+            flash(_("Your comment was added."), "success")
+            return redirect(url_for("reports.report", report_id=report_id) + "#comments")
+    return _render_report(report, comment_form=form, status=400)
