@@ -23,7 +23,9 @@ from turkicnet.extensions import db
 
 PASSWORD = "quiet orbit lantern 58 meadow"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
-KEEP_TABLES = {"countries", "alembic_version"}
+#: Tables the migrations fill with data: restored to that data after every test (PostgreSQL).
+SEEDED_TABLES = ("countries", "events", "sections", "topics")
+_seed_rows: dict[str, list[dict]] = {}
 
 
 def base_config(tmp_path: Path) -> dict:
@@ -61,6 +63,13 @@ def database_template(tmp_path_factory):
             connection.execute(text("CREATE SCHEMA public"))
         engine.dispose()
         _upgrade(POSTGRES_URL, folder)
+        engine = create_engine(normalise_database_url(POSTGRES_URL))
+        with engine.connect() as connection:
+            for table in SEEDED_TABLES:
+                _seed_rows[table] = [
+                    dict(row._mapping) for row in connection.execute(text(f"SELECT * FROM {table}"))
+                ]
+        engine.dispose()
         return POSTGRES_URL
     template = folder / "template.db"
     _upgrade(f"sqlite:///{template}", folder)
@@ -76,10 +85,20 @@ def _fresh_database(template, tmp_path: Path) -> str:
 
 
 def _empty_postgres() -> None:
-    tables = [t.name for t in reversed(db.metadata.sorted_tables) if t.name not in KEEP_TABLES]
+    """Empty every table, then put back what the migrations seeded."""
     db.session.rollback()
-    quoted = ", ".join(f'"{name}"' for name in tables)
-    db.session.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+    tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+    db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    for table in SEEDED_TABLES:
+        rows = _seed_rows[table]
+        if rows:
+            columns = list(rows[0])
+            names = ", ".join(columns)
+            values = ", ".join(f":{column}" for column in columns)
+            db.session.execute(text(f"INSERT INTO {table} ({names}) VALUES ({values})"), rows)
+            if "id" in columns:
+                sequence = f"pg_get_serial_sequence('{table}', 'id')"
+                db.session.execute(text(f"SELECT setval({sequence}, (SELECT max(id) FROM {table}))"))
     db.session.commit()
 
 
@@ -125,6 +144,13 @@ def make_app(database_template, tmp_path, ledger_key_file):
     for app in built:
         with app.app_context():
             db.session.remove()
+    if POSTGRES_URL and built:
+        # Whatever app the test used, the next test starts from the migrations' data.
+        with built[0].app_context():
+            _empty_postgres()
+            db.session.remove()
+    for app in built:
+        with app.app_context():
             db.engine.dispose()
 
 
@@ -133,8 +159,6 @@ def app(make_app):
     app = make_app()
     with app.app_context():
         yield app
-        if POSTGRES_URL:
-            _empty_postgres()
         db.session.remove()
 
 

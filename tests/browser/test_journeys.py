@@ -71,3 +71,43 @@ def test_a_form_with_an_error_keeps_what_was_typed(live_server, browser_page):
     assert page.get_by_label("E-mail address").input_value() == "weak@example.org"
     assert page.get_by_label("Full name").input_value() == "Weak Password"
     assert "too easy to guess" in page.locator(".field.has-error .error").inner_text()
+
+
+def test_a_signatory_reads_and_signs_the_protocol_and_gets_a_certificate(
+    app, live_server, browser_page, center, signatory, make_version
+):
+    version = make_version()
+    page = browser_page
+    _log_in(page, live_server, signatory.email, PASSWORD)
+    page.goto(f"{live_server}/protocol")
+    page.get_by_role("link", name=f"Sign version {version.number} for {center.acronym}").click()
+    assert version.text_sha256 in page.content()
+    page.get_by_label("Your position").fill("Deputy director")
+    page.get_by_label("I am authorised to sign").check()
+    page.get_by_label("Your password").fill(PASSWORD)
+    page.get_by_role("button", name=f"Sign for {center.name}").click()
+    assert page.get_by_role("heading", name="Certificate of signature").is_visible()
+    assert "Deputy director" in page.content()
+    page.goto(f"{live_server}/protocol")
+    assert "1 of 3 centers have signed" in page.content()
+
+
+def test_an_editor_posts_a_report_that_search_then_finds(
+    app, live_server, browser_page, center, editor, tmp_path
+):
+    from turkicnet.core.pdf import simple_pdf
+
+    report_file = tmp_path / "caspian.pdf"
+    report_file.write_bytes(simple_pdf(["Caspian shipping volumes"]))
+    page = browser_page
+    _log_in(page, live_server, editor.email, PASSWORD)
+    page.goto(f"{live_server}/reports/new")
+    page.get_by_label("Title").fill("Trans-Caspian freight in 2026")
+    page.get_by_label("Abstract (Markdown)").fill("Freight volumes and tariffs.")
+    page.get_by_label("Who may see it").select_option("public")
+    page.get_by_label("Files").set_input_files(str(report_file))
+    page.get_by_role("button", name="Save the report").click()
+    assert page.get_by_role("heading", name="Trans-Caspian freight in 2026").is_visible()
+    page.get_by_role("button", name="Log out").click()
+    page.goto(f"{live_server}/search?q=shipping")
+    assert page.get_by_role("link", name="Trans-Caspian freight in 2026").is_visible()

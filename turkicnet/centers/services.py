@@ -499,11 +499,12 @@ def update_center(actor: User, center: Center, details: CenterDetails, *, letter
     require(can_edit_center(actor, center))
     details = _clean_details(details)
     _refuse_duplicate(details, exclude_id=center.id)
-    _apply_details(center, details)
+    # The letter first: a refused file must leave the center untouched in the session.
     old_letter = new_letter = None
     if letter is not None and getattr(letter, "filename", ""):
         old_letter = _store_letter(center, letter)
         new_letter = center.letter_stored_name
+    _apply_details(center, details)
     audit.record(actor, "centers.update", center, letter_replaced=bool(new_letter) or None)
     _commit_with_file(new_letter, old_letter)
     return center
@@ -523,11 +524,11 @@ def resubmit_application(
         raise ValidationFailed("reply", _("Tell the Secretariat what you changed."))
     details = _clean_details(details)
     _refuse_duplicate(details, exclude_id=center.id)
-    _apply_details(center, details)
     old_letter = new_letter = None
     if letter is not None and getattr(letter, "filename", ""):
         old_letter = _store_letter(center, letter)
         new_letter = center.letter_stored_name
+    _apply_details(center, details)
     now = utcnow()
     center.status = CenterStatus.PENDING
     center.submitted_at = now

@@ -599,16 +599,13 @@ def confirm_coauthorship(actor, report: Report, center_id: int) -> ReportCoautho
 
 
 def _staff(center_ids, roles=None) -> list[User]:
+    """Active staff of the centers, each once."""
     if not center_ids:
         return []
-    query = (
-        select(User)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.center_id.in_(center_ids), User.active)
-    )
+    members = select(Membership.user_id).where(Membership.center_id.in_(center_ids))
     if roles:
-        query = query.where(Membership.role.in_(roles))
-    return list(db.session.scalars(query.distinct()))
+        members = members.where(Membership.role.in_(roles))
+    return list(db.session.scalars(select(User).where(User.active, User.id.in_(members)).order_by(User.id)))
 
 
 def _notify_coauthors(actor, report: Report, center_ids) -> None:
