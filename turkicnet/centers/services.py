@@ -562,6 +562,13 @@ def post_application_message(actor: User, center: Center, body: str) -> Applicat
         _mail_focal_points(
             center, _l("A message about the application of %(center)s"), "application_message", body=body
         )
+    else:
+        for admin in db.session.scalars(select(User).where(User.is_admin, User.active)):
+            queue_mail(
+                admin, _l("%(center)s wrote about its application", center=center.name), "application_reply",
+                category="center_decisions", center=center, author=actor, body=body,
+                url=external_url("admin.center", slug=center.slug),
+            )  # fmt: skip
     commit()
     return message
 

@@ -25,7 +25,7 @@ MESSAGES = {
 }
 
 
-def notify(user, kind: str, link: str = "", **params) -> Notification:
+def notify(user, kind: str, /, link: str = "", **params) -> Notification:
     """Add a notice for ``user``; never commits."""
     if kind not in MESSAGES:
         raise ValueError(f"unknown notification kind {kind!r}")
