@@ -185,3 +185,23 @@ def test_center_and_country_pages_list_their_reports(client, center, editor, mak
     assert "Listed on the profile" in client.get(f"/centers/{center.slug}").get_data(as_text=True)
     assert "Listed on the profile" in client.get(f"/countries/{center.country_code}").get_data(as_text=True)
     assert "Listed on the profile" in client.get("/").get_data(as_text=True)
+
+
+def test_admin_records_an_event_and_ties_a_section_to_it(client, login_as, admin):
+    from turkicnet.reports.models import Event
+
+    login_as(admin)
+    refused = client.post(
+        "/admin/events",
+        data={"title": "Baku forum", "city": "Baku", "starts_on": "2026-05-02", "ends_on": "2026-05-01"},
+    )
+    assert refused.status_code == 400 and "cannot come before" in refused.get_data(as_text=True)
+    client.post(
+        "/admin/events",
+        data={"title": "Baku forum", "city": "Baku", "starts_on": "2026-05-01", "ends_on": "2026-05-02"},
+    )
+    event = db.session.scalars(db.select(Event).where(Event.title == "Baku forum")).one()
+    client.post("/admin/sections", data={"title": "Energy", "description": "", "event_id": str(event.id)})
+    section = db.session.scalars(db.select(Section).where(Section.title == "Energy")).one()
+    assert section.event_id == event.id
+    assert "Baku forum, Baku" in client.get("/sections").get_data(as_text=True)

@@ -18,7 +18,7 @@ from ..extensions import login_manager
 from ..protocol import services as protocol_services
 from ..protocol.forms import TextForm, VersionForm
 from ..reports import services as report_services
-from ..reports.forms import SectionForm
+from ..reports.forms import EventForm, SectionForm
 from . import services
 from .forms import DeactivateForm, DecisionForm
 from .permissions import can_use_admin
@@ -313,8 +313,29 @@ def sections():
     status = 400 if request.method == "POST" else 200
     return render_template(
         "admin/sections.html", sections=report_services.list_sections(), form=form,
-        confirm_form=ConfirmForm(formdata=None),
+        confirm_form=ConfirmForm(formdata=None), event_form=EventForm(formdata=None),
+        events=report_services.list_events(),
     ), status  # fmt: skip
+
+
+@bp.post("/events")
+def create_event():
+    form = EventForm()
+    if form.validate_on_submit():
+        try:
+            report_services.create_event(
+                current_user, title=form.title.data, city=form.city.data or "",
+                starts_on=form.starts_on.data, ends_on=form.ends_on.data,
+            )  # fmt: skip
+        except ValidationFailed as error:
+            attach_error(form, error)
+        else:
+            flash(_("The event was recorded."), "success")
+            return redirect(url_for("admin.sections"))
+    return render_template(
+        "admin/sections.html", sections=report_services.list_sections(), form=_section_form(),
+        confirm_form=ConfirmForm(formdata=None), event_form=form, events=report_services.list_events(),
+    ), 400  # fmt: skip
 
 
 @bp.route("/sections/<slug>", methods=["GET", "POST"])

@@ -55,14 +55,20 @@ def matching_ids(query_terms: list[str]):
     """
     if _dialect() == "postgresql":
         tsquery = " & ".join(f"{term}:*" for term in query_terms)
-        return text(
-            "SELECT report_id AS doc_id, -ts_rank(search_vector, to_tsquery('simple', :q)) AS score "
-            "FROM report_texts WHERE search_vector @@ to_tsquery('simple', :q)"
-        ).bindparams(q=tsquery).columns(doc_id=db.Integer, score=db.Float)
+        return (
+            text(
+                "SELECT report_id AS doc_id, -ts_rank(search_vector, to_tsquery('simple', :q)) AS score "
+                "FROM report_texts WHERE search_vector @@ to_tsquery('simple', :q)"
+            )
+            .bindparams(q=tsquery)
+            .columns(doc_id=db.Integer, score=db.Float)
+        )
     match = " AND ".join(f'"{term}"*' for term in query_terms)
-    return text(
-        "SELECT rowid AS doc_id, bm25(report_fts) AS score FROM report_fts WHERE report_fts MATCH :q"
-    ).bindparams(q=match).columns(doc_id=db.Integer, score=db.Float)
+    return (
+        text("SELECT rowid AS doc_id, bm25(report_fts) AS score FROM report_fts WHERE report_fts MATCH :q")
+        .bindparams(q=match)
+        .columns(doc_id=db.Integer, score=db.Float)
+    )
 
 
 def highlight(source: str, query_terms: list[str], *, words: int = 40) -> Markup:

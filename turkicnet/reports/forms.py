@@ -75,3 +75,10 @@ class SectionForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     event_id = SelectField(_l("Event"), coerce=int, validators=[Optional()])
+
+
+class EventForm(FlaskForm):
+    title = StringField(_l("Event"), validators=[DataRequired(), Length(max=200)])
+    city = StringField(_l("City"), validators=[Optional(), Length(max=80)])
+    starts_on = DateField(_l("First day"), validators=[DataRequired()])
+    ends_on = DateField(_l("Last day"), validators=[DataRequired()])

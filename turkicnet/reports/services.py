@@ -170,6 +170,25 @@ def set_section_active(actor, section: Section, *, active: bool) -> Section:
     return section
 
 
+def create_event(actor, *, title: str, city: str, starts_on: date, ends_on: date) -> Event:
+    """Record an event (a workshop, a conference) that sections may be tied to.
+
+    :raises PermissionDenied: unless an admin
+    :raises ValidationFailed: for an empty title or dates in the wrong order
+    """
+    require(is_admin(actor))
+    title = normalise_line(title)
+    if not title:
+        raise ValidationFailed("title", _("Give the event a title."))
+    if ends_on < starts_on:
+        raise ValidationFailed("ends_on", _("The last day cannot come before the first."))
+    event = Event(title=title, city=normalise_line(city), starts_on=starts_on, ends_on=ends_on)
+    db.session.add(event)
+    audit.record(actor, "reports.create_event", event, title=title)
+    commit()
+    return event
+
+
 def list_events() -> list[Event]:
     return list(db.session.scalars(select(Event).order_by(Event.starts_on.desc())))
 
