@@ -212,12 +212,17 @@ def test_the_verification_link_works_once(app, client):
     client.post("/auth/register", data=registration())
     link = newest_link(app, "gulnara@example.kz", "/auth/verify/")
 
-    first = client.get(link)
+    opened = client.get(link)
+    assert opened.status_code == 200 and "Confirm my address" in text(opened)
+    assert not services.get_user_by_email("gulnara@example.kz").is_verified, (
+        "opening the link changes nothing"
+    )
+    first = client.post(link)
     assert (first.status_code, first.location) == (302, "/auth/login")
     assert "Thank you: your e-mail address is confirmed." in flashes(text(client.get("/auth/login")))
     assert services.get_user_by_email("gulnara@example.kz").is_verified
 
-    second = client.get(link)
+    second = client.post(link)
     assert second.status_code == 400
     assert "This confirmation link was already used." in text(second)
 
@@ -227,7 +232,7 @@ def test_an_altered_verification_link_is_refused(app, client):
     link = newest_link(app, "gulnara@example.kz", "/auth/verify/")
     altered = link[:-4] + ("AAAA" if not link.endswith("AAAA") else "BBBB")
 
-    response = client.get(altered)
+    response = client.post(altered)
 
     assert response.status_code == 400
     assert "This confirmation link is not valid." in text(response)
@@ -239,7 +244,7 @@ def test_an_expired_verification_link_is_refused(app, client, monkeypatch):
     link = newest_link(app, "gulnara@example.kz", "/auth/verify/")
     later(monkeypatch, app.config["EMAIL_TOKEN_MAX_AGE"] + 1)
 
-    response = client.get(link)
+    response = client.post(link)
 
     assert response.status_code == 400
     assert "This confirmation link has expired. Log in to get a new one." in text(response)
@@ -251,11 +256,11 @@ def test_a_safe_next_path_travels_through_the_verification_link_and_an_unsafe_on
     client.post("/auth/register", data=registration(email="b@example.kz", next="https://evil.example/"))
 
     assert (
-        client.get(newest_link(app, "a@example.kz", "/auth/verify/")).location == "/auth/login?next=/centers"
+        client.post(newest_link(app, "a@example.kz", "/auth/verify/")).location == "/auth/login?next=/centers"
     )
     evil_link = newest_link(app, "b@example.kz", "/auth/verify/")
     assert "evil" not in evil_link
-    assert client.get(evil_link).location == "/auth/login"
+    assert client.post(evil_link).location == "/auth/login"
 
 
 def test_the_profile_offers_an_unverified_user_a_new_link(app, client, make_user, login_as):

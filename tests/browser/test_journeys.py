@@ -30,6 +30,7 @@ def test_a_newcomer_registers_applies_and_is_approved_into_the_directory(
 
     [verify_link] = [link for link in outbox_links(app, "gulnara@example.kz") if "/auth/verify/" in link]
     page.goto(live_server + path_of(verify_link))
+    page.get_by_role("button", name="Confirm my address").click()
     assert "confirmed" in page.content()
     _log_in(page, live_server, "gulnara@example.kz", STRONG)
 

@@ -204,10 +204,10 @@ DUPLICATES = [
 
 
 @pytest.mark.parametrize(("existing", "new", "field"), DUPLICATES)
-def test_a_duplicate_in_the_same_country_is_refused_naming_the_existing_center(
+def test_a_duplicate_of_a_member_in_the_same_country_is_refused_naming_it(
     app, make_center, make_user, existing, new, field
 ):
-    existing_center = make_center(status="pending", country_code="KZ", **{"acronym": "", **existing})
+    existing_center = make_center(country_code="KZ", **{"acronym": "", **existing})
     before = center_count()
 
     with pytest.raises(ValidationFailed) as refused:
@@ -218,6 +218,22 @@ def test_a_duplicate_in_the_same_country_is_refused_naming_the_existing_center(
     assert "(KZ)" in refused.value.message
     assert center_count() == before
     assert stored_files(app) == [existing_center.letter_stored_name]
+
+
+@pytest.mark.parametrize(("existing", "new", "field"), DUPLICATES)
+def test_a_duplicate_of_a_pending_application_is_refused_without_revealing_it(
+    app, make_center, make_user, existing, new, field
+):
+    existing_center = make_center(status="pending", country_code="KZ", **{"acronym": "", **existing})
+    before = center_count()
+
+    with pytest.raises(ValidationFailed) as refused:
+        services.apply_center(make_user(), center_details(country_code="KZ", **new), letter=pdf_upload())
+
+    assert refused.value.field == field
+    assert "already under review" in refused.value.message
+    assert existing_center.name not in refused.value.message
+    assert center_count() == before
 
 
 @pytest.mark.parametrize(("existing", "new", "field"), DUPLICATES)

@@ -528,7 +528,7 @@ def test_an_invitee_without_an_account_registers_through_the_link(app, client, l
     )
     assert response.status_code == 200
     verify = next(link for link in outbox_links(app, "newcomer@example.kz") if "/auth/verify/" in link)
-    response = client.get(path_of(verify))
+    response = client.post(path_of(verify))
     assert response.status_code == 302
     login = response.headers["Location"]
     assert "/auth/login" in login

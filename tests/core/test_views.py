@@ -91,3 +91,15 @@ def test_notifications_page_lists_and_marks_notices_read(client, login_as, make_
     ).all()
     assert unread == []
     assert "badge-unread" not in client.get("/").get_data(as_text=True)
+
+
+def test_public_pages_have_one_h1_and_a_plain_title(client, center, make_version):
+    make_version()
+    paths = ["/", "/centers", f"/centers/{center.slug}", "/countries/KZ", "/protocol", "/protocol/v/1",
+             "/protocol/notices", "/protocol/registry", "/sections", "/search?q=x", "/auth/login",
+             "/sections/national-development-priorities", "/auth/register"]  # fmt: skip
+    for path in paths:
+        page = client.get(path).get_data(as_text=True)
+        assert page.count("<h1") == 1, path
+        title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+        assert "<" not in title and title.endswith("· TurkicNet"), path

@@ -18,11 +18,12 @@ def three_entries(make_center, add_staff, make_version, sign):
 
 def _drop_triggers():
     """What an attacker with database access would do first."""
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(text("ALTER TABLE ledger_entries DISABLE TRIGGER USER"))
-    else:
-        db.session.execute(text("DROP TRIGGER ledger_entries_no_update"))
-        db.session.execute(text("DROP TRIGGER ledger_entries_no_delete"))
+    for table in ("ledger_entries", "ledger_checkpoints"):
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
+        else:
+            db.session.execute(text(f"DROP TRIGGER {table}_no_update"))
+            db.session.execute(text(f"DROP TRIGGER {table}_no_delete"))
 
 
 @pytest.fixture
@@ -30,7 +31,8 @@ def restore_triggers():
     yield
     if db.engine.dialect.name == "postgresql":
         db.session.rollback()
-        db.session.execute(text("ALTER TABLE ledger_entries ENABLE TRIGGER USER"))
+        for table in ("ledger_entries", "ledger_checkpoints"):
+            db.session.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
         db.session.commit()
 
 
@@ -106,16 +108,29 @@ def test_verify_succeeds_and_reports_what_it_checked(three_entries, runner):
     assert "OK: 3 entries, 3 checkpoints, 3 texts" in result.output
 
 
-def test_the_triggers_exist_after_db_upgrade(app):
+@pytest.mark.parametrize("table", ["ledger_entries", "ledger_checkpoints"])
+def test_the_triggers_exist_after_db_upgrade(app, table):
     if db.engine.dialect.name == "postgresql":
         names = db.session.scalars(
-            text(
-                "SELECT tgname FROM pg_trigger"
-                " WHERE tgrelid = 'ledger_entries'::regclass AND NOT tgisinternal"
-            )
+            text(f"SELECT tgname FROM pg_trigger WHERE tgrelid = '{table}'::regclass AND NOT tgisinternal")
         ).all()
     else:
         names = db.session.scalars(
-            text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'ledger_entries'")
+            text(f"SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = '{table}'")
         ).all()
-    assert set(names) == {"ledger_entries_no_update", "ledger_entries_no_delete"}
+    assert set(names) == {f"{table}_no_update", f"{table}_no_delete"}
+
+
+def test_the_database_refuses_to_delete_a_checkpoint(three_entries):
+    with pytest.raises(DatabaseError, match="append-only"):
+        db.session.execute(text("DELETE FROM ledger_checkpoints WHERE seq = 3"))
+    db.session.rollback()
+
+
+def test_verify_notices_a_ledger_stripped_of_its_checkpoints(three_entries, runner, restore_triggers):
+    _drop_triggers()
+    db.session.execute(text("DELETE FROM ledger_checkpoints"))
+    db.session.commit()
+    result = runner.invoke(args=["protocol", "verify", "--workers", "1"])
+    assert result.exit_code == 1
+    assert "entry 3: the ledger head has no checkpoint" in result.output

@@ -132,20 +132,55 @@ def test_a_report_leaves_draft_only_once_every_coauthor_confirmed(
     assert report.visibility is Visibility.PUBLIC
 
 
-def test_coauthoring_editors_may_edit_but_not_change_visibility(
+def test_coauthoring_editors_may_edit_but_not_change_visibility_or_coauthors(
     center, editor, make_center, add_staff, make_report
 ):
-    partner = make_center(country_code="UZ")
+    partner, third = make_center(country_code="UZ"), make_center(country_code="AZ")
     report = make_report(editor, center, visibility="network", coauthors=[partner])
     partner_editor = add_staff(partner, "editor")
     data = services.ReportData(
-        section_id=report.section_id, title="Edited by the partner", visibility="network"
-    )
+        section_id=report.section_id, title="Edited by the partner", visibility="network",
+        coauthor_center_ids=[partner.id],
+    )  # fmt: skip
     services.update_report(partner_editor, report, data, expected_version=report.lock_version)
     assert report.title == "Edited by the partner"
     data.visibility = "public"
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ValidationFailed) as refused:
         services.update_report(partner_editor, report, data, expected_version=report.lock_version)
+    assert refused.value.field == "visibility"
+    data.visibility, data.coauthor_center_ids = "network", [partner.id, third.id]
+    with pytest.raises(ValidationFailed) as refused:
+        services.update_report(partner_editor, report, data, expected_version=report.lock_version)
+    assert refused.value.field == "coauthor_center_ids"
+    db.session.refresh(report)
+    assert report.visibility is Visibility.NETWORK and [c.center_id for c in report.coauthors] == [partner.id]
+
+
+def test_a_suspended_coauthor_is_kept_when_the_lead_edits(admin, center, editor, make_center, make_report):
+    from turkicnet.centers.services import suspend_center
+
+    partner = make_center(country_code="UZ")
+    report = make_report(editor, center, visibility="public", coauthors=[partner])
+    suspend_center(admin, partner, note="Inactive")
+    data = services.ReportData(
+        section_id=report.section_id, title="Updated", visibility="public", coauthor_center_ids=[partner.id]
+    )
+    services.update_report(editor, report, data, expected_version=report.lock_version)
+    assert [c.center_id for c in report.coauthors] == [partner.id]
+
+
+def test_simultaneous_saves_are_a_conflict_not_an_error(app, center, editor, make_report):
+    from sqlalchemy import update
+
+    report = make_report(editor, center)
+    seen = report.lock_version
+    # Another request saves between our check and our flush.
+    theirs = update(Report).where(Report.id == report.id).values(lock_version=seen + 1, title="Theirs")
+    db.session.execute(theirs.execution_options(synchronize_session=False))
+    assert report.lock_version == seen
+    data = services.ReportData(section_id=report.section_id, title="Mine", visibility="public")
+    with pytest.raises(Conflict):
+        services.update_report(editor, report, data, expected_version=seen)
 
 
 def test_sharing_tells_the_staff_of_the_centers_by_mail_and_notice(center, editor, make_center, make_report):

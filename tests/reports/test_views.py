@@ -87,6 +87,15 @@ def test_the_second_save_of_two_editors_is_refused_and_their_text_kept(
     assert 'value="My careful rewrite"' in page
     db.session.refresh(report)
     assert report.title == "First save"
+    fresh_version = re.search(r'name="lock_version" type="hidden" value="(\d+)"', page).group(1)
+    assert int(fresh_version) == report.lock_version
+    again = client.post(
+        f"/reports/{report.id}/edit",
+        data=_form(report.section_id, title="My careful rewrite", lock_version=fresh_version),
+    )
+    assert again.status_code == 302
+    db.session.refresh(report)
+    assert report.title == "My careful rewrite"
 
 
 def test_files_are_served_as_attachments_with_their_sniffed_type(
@@ -205,3 +214,14 @@ def test_admin_records_an_event_and_ties_a_section_to_it(client, login_as, admin
     section = db.session.scalars(db.select(Section).where(Section.title == "Energy")).one()
     assert section.event_id == event.id
     assert "Baku forum, Baku" in client.get("/sections").get_data(as_text=True)
+
+
+def test_feeds_escape_what_people_typed(client, center, editor, make_report):
+    import xml.dom.minidom
+
+    make_report(editor, center, title="Trade & Investment <b>2026</b>", abstract="R&D <script>x</script>")
+    for path in ("/feeds/reports.atom", "/sections/national-development-priorities/feed.atom"):
+        body = client.get(path).get_data(as_text=True)
+        xml.dom.minidom.parseString(body)  # noqa: S318 - our own feed: is it well-formed XML?
+        assert "Trade &amp; Investment &lt;b&gt;2026&lt;/b&gt;" in body
+        assert "<script>" not in body

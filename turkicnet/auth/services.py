@@ -135,8 +135,8 @@ def resend_verification(actor: User) -> None:
     commit()
 
 
-def verify_email(token: str) -> User:
-    """Mark the address in a verification link as confirmed; a link works once.
+def user_for_verification_token(token: str) -> User:
+    """The unverified user a verification link is for (nothing changes).
 
     :raises InvalidState: for an expired, altered or already used link
     """
@@ -151,6 +151,15 @@ def verify_email(token: str) -> User:
         raise InvalidState(_("This confirmation link is not valid."))
     if user.is_verified:
         raise InvalidState(_("This confirmation link was already used."))
+    return user
+
+
+def verify_email(token: str) -> User:
+    """Mark the address in a verification link as confirmed; a link works once.
+
+    :raises InvalidState: for an expired, altered or already used link
+    """
+    user = user_for_verification_token(token)
     user.email_verified_at = utcnow()
     audit.record(user, "auth.verify_email", user)
     commit()

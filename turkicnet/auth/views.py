@@ -72,9 +72,15 @@ def register():
     return render_template("auth/register.html", form=form)
 
 
-@bp.get("/verify/<token>")
+@bp.route("/verify/<token>", methods=["GET", "POST"])
 def verify_email(token: str):
+    # Opening the link shows a button; only pressing it confirms, so that mail scanners
+    # that follow links change nothing.
+    form = ConfirmForm()
     try:
+        user = services.user_for_verification_token(token)
+        if not form.validate_on_submit():
+            return render_template("auth/verify.html", form=form, email=user.email)
         services.verify_email(token)
     except InvalidState as error:
         return render_template("auth/link_problem.html", message=error.message), 400

@@ -374,23 +374,24 @@ def find_duplicate(details: CenterDetails, *, exclude_id: int | None = None) -> 
 
 def _refuse_duplicate(details: CenterDetails, exclude_id: int | None = None) -> None:
     duplicate = find_duplicate(details, exclude_id=exclude_id)
-    if duplicate:
-        field, center = duplicate
+    if not duplicate:
+        return
+    field, center = duplicate
+    labels = {"name": _("name"), "native_name": _("name"), "acronym": _("acronym"), "website": _("website")}
+    what = labels[field]
+    if center.status is not CenterStatus.APPROVED:
+        # Applications are visible only to their own staff and the Secretariat: say no more.
         raise ValidationFailed(
             field,
-            _(
-                "%(center)s (%(country)s) is already registered with this %(what)s. "
-                "If you work there, ask to join it instead.",
-                center=center.display_name,
-                country=center.country_code,
-                what={
-                    "name": _("name"),
-                    "native_name": _("name"),
-                    "acronym": _("acronym"),
-                    "website": _("website"),
-                }[field],
-            ),
-        )
+            _("An application from this country with this %(what)s is already under review or suspended. "
+              "Write to the Secretariat if you think this is a mistake.", what=what),
+        )  # fmt: skip
+    raise ValidationFailed(
+        field,
+        _("%(center)s (%(country)s) is already registered with this %(what)s. "
+          "If you work there, ask to join it instead.",
+          center=center.display_name, country=center.country_code, what=what),
+    )  # fmt: skip
 
 
 def _apply_details(center: Center, details: CenterDetails) -> None:

@@ -1,5 +1,7 @@
 """User Markdown to safe HTML: rendered on the server, then sanitised with nh3."""
 
+import re
+
 import markdown as markdown_lib
 import nh3
 from markupsafe import Markup
@@ -10,7 +12,12 @@ _ALLOWED_TAGS = {
 }  # fmt: skip
 
 
+_HEADING = re.compile(r"<(/?)h([1-6])\b")
+
+
 def render_markdown(text: str) -> Markup:
+    """Safe HTML; headings move one level down, as the page around them has its own ``<h1>``."""
     html = markdown_lib.markdown(text or "", extensions=["sane_lists", "tables"], output_format="html")
+    html = _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + 1)}", html)
     # Safe to mark: nh3 has just removed everything outside the allow-list.
     return Markup(nh3.clean(html, tags=_ALLOWED_TAGS, link_rel="nofollow noopener noreferrer"))  # noqa: S704

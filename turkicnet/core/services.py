@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, text, update
 
 from ..extensions import db
+from . import audit
 from .errors import NotFound
 from .mail import commit
 from .models import Notification
@@ -38,6 +39,7 @@ def mark_notifications_read(actor, notification_id: int | None = None) -> int:
             raise NotFound(_("No such notification."))
         query = query.where(Notification.id == notification_id)
     changed = db.session.execute(query.values(read_at=utcnow())).rowcount
+    audit.record(actor, "core.read_notifications", actor, count=changed)
     commit()
     return changed
 

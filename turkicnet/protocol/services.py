@@ -202,16 +202,19 @@ class RuleProgress:
 def rule_progress(version: ProtocolVersion) -> RuleProgress:
     """Standing signatures on ``version`` counted against its entry-into-force rule."""
     slugs = [entry.center for entry in standing_signatures(version.number)]
-    states = set()
+    counted: list[tuple[str, OtsStanding]] = []
     if slugs:
-        states = set(
-            db.session.scalars(
-                select(Center.country_code)
+        # Only members count: a suspended or former center's signature stands in the ledger
+        # but does not make it a signatory (DESIGN §1).
+        counted = list(
+            db.session.execute(
+                select(Center.country_code, Country.ots_standing)
                 .join(Country, Country.code == Center.country_code)
-                .where(Center.slug.in_(slugs), Country.ots_standing == OtsStanding.MEMBER)
-            )
+                .where(Center.slug.in_(slugs), Center.status == CenterStatus.APPROVED)
+            ).all()
         )
-    return RuleProgress(len(slugs), version.required_centers, len(states), version.required_states)
+    states = {code for code, standing in counted if standing is OtsStanding.MEMBER}
+    return RuleProgress(len(counted), version.required_centers, len(states), version.required_states)
 
 
 @dataclass
@@ -221,8 +224,14 @@ class StatusRow:
     withdrawn: LedgerEntry | None
 
     @property
-    def standing(self) -> bool:
+    def signature_stands(self) -> bool:
+        """The ledger's view: the latest entry for this center is a signature."""
         return self.signed is not None and (self.withdrawn is None or self.withdrawn.seq < self.signed.seq)
+
+    @property
+    def standing(self) -> bool:
+        """Counted as a signatory: the signature stands and the center is a member."""
+        return self.signature_stands and self.center.status is CenterStatus.APPROVED
 
 
 def status_table(version: ProtocolVersion, *, sort: str = "country") -> list[StatusRow]:
@@ -531,7 +540,14 @@ def sign_protocol(
         )
     _check_reauthentication(actor, password)
     ledger.lock()
+    # Under the lock, look again: an amendment may have entered into force meanwhile.
     db.session.refresh(version)
+    if version.status not in SIGNABLE:
+        db.session.rollback()
+        raise InvalidState(_("Version %(n)d is not open for signature.", n=version.number))
+    if fingerprint != version.text_sha256:
+        db.session.rollback()
+        raise Conflict(_("The text is not the one you were shown: reload the page and read it again."))
     existing = standing_entry(center.slug, version.number)
     if existing is not None:
         error = AlreadySigned(existing, center.name)

@@ -12,6 +12,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import extract, func, select, update
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..auth.models import User
 from ..centers.models import Center, CenterStatus, Membership, Role
@@ -301,8 +302,9 @@ def search_reports(
 ) -> SearchPage:
     """Full-text search over the reports the actor may see, ranked, with snippets."""
     query_terms = search.terms(query_text)
+    page = max(1, page)
     if not query_terms:
-        return SearchPage([], 0, page, per_page, False)
+        return SearchPage([], 0, max(1, page), per_page, False)
     matches = search.matching_ids(query_terms).subquery()
     base = _filtered(
         select(Report.id).join(matches, matches.c.doc_id == Report.id).where(visible_reports(actor)), filters
@@ -375,17 +377,24 @@ def download_counts(report: Report) -> dict[int, int]:
     )
 
 
-def coauthor_candidates(exclude_center_id: int | None = None) -> list[Center]:
-    query = select(Center).where(Center.status == CenterStatus.APPROVED).order_by(Center.name)
+def coauthor_candidates(exclude_center_id: int | None = None, keep: Report | None = None) -> list[Center]:
+    """Member centers that may be named co-authors, plus those a report already names."""
+    current = [c.center_id for c in keep.coauthors] if keep is not None else []
+    query = select(Center).where((Center.status == CenterStatus.APPROVED) | Center.id.in_(current))
     if exclude_center_id is not None:
         query = query.where(Center.id != exclude_center_id)
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(query.order_by(Center.name)))
 
 
 # ---------------------------------------------------------------- changes
 
 
-def _clean(data: ReportData, lead_center_id: int, current_section_id: int | None = None) -> ReportData:
+def _clean(
+    data: ReportData,
+    lead_center_id: int,
+    current_section_id: int | None = None,
+    current_coauthors=frozenset(),
+) -> ReportData:
     title = normalise_line(data.title)
     if not title:
         raise ValidationFailed("title", _("Give the report a title."))
@@ -404,13 +413,14 @@ def _clean(data: ReportData, lead_center_id: int, current_section_id: int | None
     authors = [normalise_line(a) for a in data.authors if normalise_line(a)]
     keywords = sorted({normalise_line(k) for k in data.keywords if normalise_line(k)}, key=str.lower)
     coauthors = sorted({cid for cid in data.coauthor_center_ids if cid != lead_center_id})
-    if coauthors:
+    added = set(coauthors) - set(current_coauthors)
+    if added:
         approved = set(
             db.session.scalars(
-                select(Center.id).where(Center.id.in_(coauthors), Center.status == CenterStatus.APPROVED)
+                select(Center.id).where(Center.id.in_(added), Center.status == CenterStatus.APPROVED)
             )
         )
-        if approved != set(coauthors):
+        if approved != added:
             raise ValidationFailed("coauthor_center_ids", _("Co-authors must be member centers."))
     return ReportData(
         section_id=section.id, title=title, abstract=normalise_block(data.abstract), authors=authors,
@@ -566,19 +576,27 @@ def update_report(actor, report: Report, data: ReportData, *, expected_version: 
     if expected_version != report.lock_version:
         raise Conflict(_("Someone else saved this report while you were editing it. Your text is kept below: "
                          "compare it with the saved version and save again."))  # fmt: skip
-    data = _clean(data, report.lead_center_id, report.section_id)
     before = {c.center_id for c in report.coauthors}
+    data = _clean(data, report.lead_center_id, report.section_id, before)
+    # Who co-authors the report and who may see it are the lead center's decisions.
+    if not can_manage_report(actor, report):
+        if set(data.coauthor_center_ids) != before:
+            raise ValidationFailed(
+                "coauthor_center_ids", _("Only the lead center changes the list of co-authoring centers.")
+            )
+        if data.visibility != report.visibility.value:
+            raise ValidationFailed("visibility", _("Only the lead center changes who may see the report."))
     stored: list[str] = []
     try:
         _apply(report, data, actor)
         stored = _store_files(report, files)
-        if data.visibility != report.visibility.value:
-            require(
-                can_manage_report(actor, report), _("Only the lead center changes who may see the report.")
-            )
         _set_visibility(report, data.visibility)
         report.updated_at = utcnow()
-        db.session.flush()
+        try:
+            db.session.flush()
+        except StaleDataError as exc:
+            raise Conflict(_("Someone else saved this report at the same moment. Your text is kept below: "
+                             "save again."))  from exc  # fmt: skip
         reindex(report)
         audit.record(actor, "reports.update", report, visibility=report.visibility.value)
         _notify_coauthors(actor, report, [c for c in data.coauthor_center_ids if c not in before])

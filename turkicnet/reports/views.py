@@ -134,9 +134,9 @@ def _render_report(report, *, comment_form=None, status=200):
         comments=services.comments_for(current_user, report),
         downloads=services.download_counts(report),
         comment_form=comment_form or CommentForm(formdata=None),
-        share_form=_share_form(report),
+        share_form=_share_form(report) if permissions.can_manage_report(current_user, report) else None,
         confirm_form=ConfirmForm(formdata=None),
-        perms=permissions,
+        report_perms=permissions,
     ), status
 
 
@@ -172,11 +172,12 @@ def download(report_id: int, file_id: int):
     return response
 
 
-def _report_form(formdata=None, obj=None, lead_center_id=None, **kwargs):
-    form = ReportForm(formdata=formdata, obj=obj, **kwargs)
+def _report_form(formdata=None, report=None, lead_center_id=None):
+    form = ReportForm(formdata=formdata, obj=report if formdata is None else None)
     form.set_choices(
-        sections=[s for s in services.list_sections() if s.active or (obj and s.id == obj.section_id)],
-        centers=services.coauthor_candidates(exclude_center_id=lead_center_id),
+        # A report keeps its section and co-authors even once retired or no longer members.
+        sections=[s for s in services.list_sections() if s.active or (report and s.id == report.section_id)],
+        centers=services.coauthor_candidates(exclude_center_id=lead_center_id, keep=report),
         languages=services.REPORT_LANGUAGES,
         topics=services.list_topics(),
         visibilities=services.VISIBILITY_LABELS,
@@ -232,7 +233,7 @@ def edit_report(report_id: int):
     report = services.get_report(current_user, report_id)
     services.require_edit(current_user, report)
     if request.method == "GET":
-        form = _report_form(obj=report, lead_center_id=report.lead_center_id)
+        form = _report_form(report=report, lead_center_id=report.lead_center_id)
         form.lock_version.data = report.lock_version
         form.authors.data = "\n".join(report.authors)
         form.keywords.data = ", ".join(report.keywords)
@@ -240,7 +241,7 @@ def edit_report(report_id: int):
         form.topic_ids.data = [t.id for t in report.topics]
         form.visibility.data = report.visibility.value
         return render_template("reports/form.html", form=form, center=report.lead_center, report=report)
-    form = _report_form(request.form, lead_center_id=report.lead_center_id)
+    form = _report_form(request.form, report=report, lead_center_id=report.lead_center_id)
     status = 400
     if form.validate_on_submit():
         try:
@@ -250,6 +251,8 @@ def edit_report(report_id: int):
             )  # fmt: skip
         except Conflict as error:
             form.form_errors.append(error.message)
+            # The next save is made against what is saved now, with the editor's text kept.
+            form.lock_version.data = report.lock_version
             status = 409
         except FileTooLarge as error:
             attach_error(form, error)

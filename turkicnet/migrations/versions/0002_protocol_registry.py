@@ -100,20 +100,22 @@ def upgrade():
 
 # The ledger is append-only (DESIGN §4). Any later migration that rebuilds the
 # ledger_entries table (SQLite batch mode copies it) must call create_ledger_triggers() again.
+_APPEND_ONLY = ("ledger_entries", "ledger_checkpoints")
 _SQLITE_TRIGGERS = [
-    """CREATE TRIGGER ledger_entries_no_update BEFORE UPDATE ON ledger_entries
-       BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END""",
-    """CREATE TRIGGER ledger_entries_no_delete BEFORE DELETE ON ledger_entries
-       BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END""",
+    f"""CREATE TRIGGER {table}_no_{verb} BEFORE {verb.upper()} ON {table}
+       BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END"""
+    for table in _APPEND_ONLY
+    for verb in ("update", "delete")
 ]
 _POSTGRES_TRIGGERS = [
     """CREATE OR REPLACE FUNCTION ledger_entries_append_only() RETURNS trigger AS $$
        BEGIN RAISE EXCEPTION 'ledger entries are append-only'; END;
        $$ LANGUAGE plpgsql""",
-    """CREATE TRIGGER ledger_entries_no_update BEFORE UPDATE ON ledger_entries
-       FOR EACH ROW EXECUTE FUNCTION ledger_entries_append_only()""",
-    """CREATE TRIGGER ledger_entries_no_delete BEFORE DELETE ON ledger_entries
-       FOR EACH ROW EXECUTE FUNCTION ledger_entries_append_only()""",
+] + [
+    f"""CREATE TRIGGER {table}_no_{verb} BEFORE {verb.upper()} ON {table}
+       FOR EACH ROW EXECUTE FUNCTION ledger_entries_append_only()"""
+    for table in _APPEND_ONLY
+    for verb in ("update", "delete")
 ]
 
 
@@ -124,9 +126,11 @@ def create_ledger_triggers():
 
 
 def drop_ledger_triggers():
-    op.execute("DROP TRIGGER IF EXISTS ledger_entries_no_update" + (" ON ledger_entries" if op.get_bind().dialect.name == "postgresql" else ""))
-    op.execute("DROP TRIGGER IF EXISTS ledger_entries_no_delete" + (" ON ledger_entries" if op.get_bind().dialect.name == "postgresql" else ""))
-    if op.get_bind().dialect.name == "postgresql":
+    postgres = op.get_bind().dialect.name == "postgresql"
+    for table in _APPEND_ONLY:
+        for verb in ("update", "delete"):
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_{verb}" + (f" ON {table}" if postgres else ""))
+    if postgres:
         op.execute("DROP FUNCTION IF EXISTS ledger_entries_append_only()")
 
 
