@@ -558,17 +558,7 @@ def sign_protocol(
         signer_name=signer_name, signer_title=signer_title, note="",
     )  # fmt: skip
     audit.record(actor, "protocol.sign", center, version=version.number, seq=entry.seq, hash=entry.hash)
-    queue_mail(
-        actor,
-        _l("You signed the cooperation protocol for %(center)s"),
-        "signature_confirmation",
-        category="account",
-        subject_params={"center": center.name},
-        center=center,
-        entry=entry,
-        checkpoint_json=ledger.canonical_json(ledger.checkpoint_dict(checkpoint)).decode("utf-8"),
-        url=external_url("protocol.certificate", seq=entry.seq),
-    )
+    _mail_receipt(actor, center, entry, checkpoint, _l("You signed the cooperation protocol for %(center)s"))
     forget_cached_standing()
     _enter_into_force_if_due(actor, version)
     commit()
@@ -610,9 +600,17 @@ def withdraw_signature(
         signer_name=signer_name, signer_title=signer_title, note=reason,
     )  # fmt: skip
     audit.record(actor, "protocol.withdraw", center, version=version.number, seq=entry.seq, reason=reason)
+    _mail_receipt(actor, center, entry, checkpoint, _l("You withdrew the signature of %(center)s"))
+    forget_cached_standing()
+    commit()
+    return entry
+
+
+def _mail_receipt(actor, center: Center, entry: LedgerEntry, checkpoint: Checkpoint, subject) -> None:
+    """The signatory's receipt, with the signed checkpoint that lets them prove it later."""
     queue_mail(
         actor,
-        _l("You withdrew the signature of %(center)s"),
+        subject,
         "signature_confirmation",
         category="account",
         subject_params={"center": center.name},
@@ -621,9 +619,6 @@ def withdraw_signature(
         checkpoint_json=ledger.canonical_json(ledger.checkpoint_dict(checkpoint)).decode("utf-8"),
         url=external_url("protocol.certificate", seq=entry.seq),
     )
-    forget_cached_standing()
-    commit()
-    return entry
 
 
 def _enter_into_force_if_due(actor, version: ProtocolVersion) -> None:
