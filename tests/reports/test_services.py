@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from sqlalchemy import select
@@ -295,3 +296,21 @@ def test_downloads_are_counted_in_their_own_table(client, center, editor, make_r
     for _ in range(3):
         client.get(f"/reports/{report.id}/files/{file_id}").close()
     assert services.download_counts(report) == {file_id: 3}
+
+
+def test_a_very_common_word_is_shown_newest_first_and_counted_as_more_than(
+    client, center, editor, make_report, monkeypatch
+):
+    from datetime import date
+
+    monkeypatch.setattr(services, "RANK_LIMIT", 3)
+    for year in (2020, 2024, 2022, 2023, 2021):
+        make_report(
+            editor, center, title=f"Tariff review {year}", publication_date=date(year, 1, 1), files=[]
+        )
+    page = client.get("/search?q=tariff").get_data(as_text=True)
+    assert "More than 3 reports found" in page
+    years = [int(y) for y in re.findall(r"Tariff review (\d{4})", page)]
+    assert years == sorted(years, reverse=True) and years[0] == 2024
+    few = client.get("/search?q=tariff&year=2024").get_data(as_text=True)
+    assert "1 report found" in few

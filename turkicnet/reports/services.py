@@ -286,14 +286,16 @@ class SearchPage:
     page: int
     per_page: int
     ranked: bool
+    more: bool = False  # there are more than ``total`` matches; they were not all counted
 
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
 
 
-#: Above this many matches, results are ordered by date instead of rank (ranking every
-#: match of a very common word is what costs).
+#: Up to this many visible matches, results are ranked (bm25 / ts_rank) and counted
+#: exactly; beyond it they are shown newest first and counted as "more than". Ranking or
+#: counting every match of a very common word is what costs (bench/SEARCH.md).
 RANK_LIMIT = 2000
 
 
@@ -304,19 +306,26 @@ def search_reports(
     query_terms = search.terms(query_text)
     page = max(1, page)
     if not query_terms:
-        return SearchPage([], 0, max(1, page), per_page, False)
+        return SearchPage([], 0, page, per_page, False)
     matches = search.matching_ids(query_terms).subquery()
-    base = _filtered(
-        select(Report.id).join(matches, matches.c.doc_id == Report.id).where(visible_reports(actor)), filters
-    )
-    total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    ranked = total <= RANK_LIMIT
-    order = (matches.c.score, Report.publication_date.desc()) if ranked else (Report.publication_date.desc(),)
-    ids = list(
-        db.session.scalars(
-            base.order_by(*order, Report.id.desc()).limit(per_page).offset((page - 1) * per_page)
+    matched_ids = select(matches.c.doc_id)
+    visible = _filtered(select(Report.id).where(visible_reports(actor)), filters)
+    # The matches go in as a list built once, so the database never runs the full-text
+    # query once per visible report; the count stops at the ranking limit.
+    bounded = visible.where(Report.id.in_(matched_ids)).limit(RANK_LIMIT + 1).subquery()
+    counted = db.session.scalar(select(func.count()).select_from(bounded)) or 0
+    more = counted > RANK_LIMIT
+    if more:
+        # Newest first: walk the date index and probe the list ("+ 0" keeps the id list
+        # from driving the plan on SQLite).
+        query = visible.where((Report.id + 0).in_(matched_ids)).order_by(
+            Report.publication_date.desc(), Report.id.desc()
         )
-    )
+    else:
+        query = visible.join(matches, matches.c.doc_id == Report.id).order_by(
+            matches.c.score, Report.publication_date.desc(), Report.id.desc()
+        )
+    ids = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
     reports = {r.id: r for r in db.session.scalars(select(Report).where(Report.id.in_(ids)))}
     texts = {
         t.report_id: t.body_text
@@ -325,11 +334,11 @@ def search_reports(
     items = []
     for report_id in ids:
         report = reports[report_id]
-        source = report.abstract
-        if not search.highlight(source, query_terms).count("<mark>"):
-            source = texts.get(report_id) or report.abstract
-        items.append(SearchResult(report, search.highlight(source, query_terms)))
-    return SearchPage(items, total, page, per_page, ranked)
+        snippet = search.highlight(report.abstract, query_terms)
+        if "<mark>" not in snippet and texts.get(report_id):
+            snippet = search.highlight(texts[report_id], query_terms)
+        items.append(SearchResult(report, snippet))
+    return SearchPage(items, min(counted, RANK_LIMIT), page, per_page, not more, more)
 
 
 def comments_for(actor, report: Report) -> list[Comment]:
