@@ -289,14 +289,6 @@ def open_invitations(actor, center: Center) -> list[Invitation]:
     )
 
 
-def my_join_requests(actor) -> list[JoinRequest]:
-    return list(
-        db.session.scalars(
-            select(JoinRequest).where(JoinRequest.user_id == actor.id).order_by(JoinRequest.created_at.desc())
-        )
-    )
-
-
 def has_pending_join_request(actor, center: Center) -> bool:
     return (
         db.session.scalar(
@@ -1139,7 +1131,3 @@ def require_resubmit(actor, center: Center) -> None:
 def require_manage(actor, center: Center) -> None:
     """:raises PermissionDenied: unless the actor may manage the center's staff"""
     require(can_manage_staff(actor, center))
-
-
-def can_manage(actor, center: Center) -> bool:
-    return can_manage_staff(actor, center)

@@ -10,7 +10,7 @@ from wtforms import SelectChoice
 
 from ..core.errors import Conflict, InvalidState, NotFound, ValidationFailed
 from ..core.forms import ConfirmForm
-from ..core.webutil import attach_error
+from ..core.webutil import attach_error, spreadsheet_safe
 from ..reports import permissions as report_permissions
 from ..reports import services as report_services
 from . import services
@@ -26,7 +26,7 @@ from .forms import (
     ResubmitForm,
     StaffForm,
 )
-from .permissions import membership_of
+from .permissions import can_manage_staff, membership_of
 
 bp = Blueprint("centers", __name__)
 
@@ -98,7 +98,7 @@ def directory_csv():
     for center in rows:
         writer.writerow(
             [
-                _csv_cell(value)
+                spreadsheet_safe(value)
                 for value in (
                     center.slug,
                     center.name,
@@ -120,12 +120,6 @@ def directory_csv():
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=turkicnet-centers.csv"},
     )
-
-
-def _csv_cell(value):
-    """Keep spreadsheet programs from reading a cell as a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 @bp.get("/centers/<slug>")
@@ -336,7 +330,7 @@ def leave(slug: str):
 
 def _render_staff(center, *, invite_form=None, decline_forms=None, status=200):
     memberships = services.staff_of(current_user, center)
-    can_manage = services.can_manage(current_user, center)
+    can_manage = can_manage_staff(current_user, center)
     return render_template(
         "centers/staff.html",
         center=center,

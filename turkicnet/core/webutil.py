@@ -24,6 +24,12 @@ def redirect_next(default_endpoint: str, **values):
     return redirect(url_for(default_endpoint, **values))
 
 
+def spreadsheet_safe(value) -> str:
+    """A CSV cell that spreadsheet programs will not read as a formula."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
 def attach_error(form, error: ValidationFailed) -> None:
     """Show a service's ``ValidationFailed`` next to its field (or at the form's top)."""
     field = getattr(form, error.field, None)

@@ -42,10 +42,6 @@ def canonical_text(body: str) -> str:
     return body.rstrip() + "\n"
 
 
-def text_fingerprint(body: str) -> str:
-    return sha256_hex(canonical_text(body).encode("utf-8"))
-
-
 def version_fingerprint(text_fingerprints: dict[str, str]) -> str:
     """SHA-256 of the canonical JSON of ``{language: text fingerprint}`` over authentic texts."""
     return sha256_hex(canonical_json(text_fingerprints))

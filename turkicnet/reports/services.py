@@ -750,14 +750,6 @@ def add_comment(actor, report: Report, body: str) -> Comment:
     return comment
 
 
-def require_create(actor, center: Center) -> None:
-    """:raises PermissionDenied: unless the actor may post reports for the center"""
-    require(
-        can_create_report(actor, center),
-        _("Only editors and focal points of an approved center post reports."),
-    )
-
-
 def require_edit(actor, report: Report) -> None:
     """:raises PermissionDenied: unless the actor may edit the report"""
     require(can_edit_report(actor, report))

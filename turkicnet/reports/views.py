@@ -13,7 +13,7 @@ from ..core.errors import Conflict, NotFound, ValidationFailed
 from ..core.forms import ConfirmForm
 from ..core.markdown import render_markdown
 from ..core.storage import FileTooLarge
-from ..core.webutil import attach_error
+from ..core.webutil import attach_error, spreadsheet_safe
 from . import permissions, services
 from .forms import CommentForm, ReportForm, ShareForm
 from .models import Visibility
@@ -63,7 +63,7 @@ def _csv(reports, filename: str) -> Response:
     writer.writerow(["id", "title", "lead_center", "country", "section", "authors", "language",
                      "publication_date", "visibility", "keywords", "url"])  # fmt: skip
     for report in reports:
-        writer.writerow([_cell(value) for value in (
+        writer.writerow([spreadsheet_safe(value) for value in (
             report.id, report.title, report.lead_center.name, report.lead_center.country_code,
             report.section.title, "; ".join(report.authors), report.language,
             report.publication_date.isoformat(), report.visibility.value, "; ".join(report.keywords),
@@ -73,11 +73,6 @@ def _csv(reports, filename: str) -> Response:
         out.getvalue().encode("utf-8-sig"), mimetype="text/csv",
         headers={"Content-Disposition": f"attachment; filename={filename}"},
     )  # fmt: skip
-
-
-def _cell(value):
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 @bp.get("/sections/<slug>.csv")
