@@ -8,11 +8,13 @@ every entry; the head always has one). Then it times:
 
 * the command itself, ``flask --app wsgi protocol verify``, as a subprocess (wall time,
   median of 3 runs, and the figure the command prints), and once with ``--workers 1``;
-* the parts in-process: ``ledger._verify_chain`` (read the entries, recompute every hash
-  and link) and ``ledger._verify_checkpoints`` with 2 workers and with 1, and the bare
-  Ed25519 verification of the same checkpoints (``ledger._verify_signature_batch``);
-* one Ed25519 verification through ``cryptography``, as a floor for the checkpoint part,
-  and with ``--openssl`` also ``openssl speed -seconds 2 ed25519``.
+* the parts in-process: ``ledger.verify`` whole with 1 worker and with 2; reading the
+  entries and the checkpoints; recomputing every entry hash
+  (``ledger.entries_with_wrong_hash``) and verifying every checkpoint signature
+  (``ledger.unverified_signatures``), each in one process;
+* one Ed25519 verification through libsodium (PyNaCl, what ``verify`` uses first) and
+  through ``cryptography``, as a floor for the checkpoint part, and with ``--openssl``
+  also ``openssl speed -seconds 2 ed25519``.
 
 The load average is printed before and after: on a shared machine, other processes take
 CPU time from the verification and from its second worker.
@@ -223,7 +225,7 @@ def time_parts(path: Path, scratch: Path, key_file: Path) -> dict[str, float]:
 
     from turkicnet.extensions import db
     from turkicnet.protocol import ledger
-    from turkicnet.protocol.models import Checkpoint, LedgerKey
+    from turkicnet.protocol.models import Checkpoint, LedgerEntry, LedgerKey
 
     app = make_app(path, scratch, key_file)
     parts: dict[str, float] = {}
@@ -234,39 +236,31 @@ def time_parts(path: Path, scratch: Path, key_file: Path) -> dict[str, float]:
         ledger._verify_texts(result)
         parts["texts"] = time.perf_counter() - began
 
-        began = time.perf_counter()
-        hashes = ledger._verify_chain(result)
-        parts["chain"] = time.perf_counter() - began
-        problems += result.problems
-        parts["entries"] = result.entries
-
-        for workers in (2, 1):
-            result = ledger.Verification()
+        for workers in (1, 2):
             began = time.perf_counter()
-            ledger._verify_checkpoints(result, hashes, workers=workers)
-            parts[f"checkpoints w{workers}"] = time.perf_counter() - began
-            problems += result.problems
-            parts["checkpoints"] = result.checkpoints
+            whole = ledger.verify(workers=workers)
+            parts[f"verify w{workers}"] = time.perf_counter() - began
+            problems += whole.problems
+            parts["entries"], parts["checkpoints"] = whole.entries, whole.checkpoints
 
+        connection = db.session.connection()
+        columns = [getattr(LedgerEntry, name) for name in (*ledger.ENTRY_FIELDS, "hash")]
+        began = time.perf_counter()
+        entries = [tuple(row) for row in connection.execute(select(*columns).order_by(LedgerEntry.seq))]
+        parts["read entries"] = time.perf_counter() - began
+        began = time.perf_counter()
+        names = ("seq", "hash", "at", "key_id", "signature")
+        query = select(*(getattr(Checkpoint, name) for name in names)).order_by(Checkpoint.seq, Checkpoint.id)
+        checkpoints = [tuple(row) for row in connection.execute(query)]
+        parts["read checkpoints"] = time.perf_counter() - began
+        began = time.perf_counter()
+        problems += [f"entry {seq}: wrong hash" for seq in ledger.entries_with_wrong_hash(entries)]
+        parts["entry hashes w1"] = time.perf_counter() - began
         public_keys = dict(db.session.execute(select(LedgerKey.key_id, LedgerKey.public_key)).all())
         began = time.perf_counter()
-        rows = db.session.execute(
-            select(Checkpoint.seq, Checkpoint.hash, Checkpoint.at, Checkpoint.key_id, Checkpoint.signature)
-        ).all()
-        batch = [
-            (public_keys[key_id], ledger.checkpoint_message(seq, head, at, key_id), signature)
-            for seq, head, at, key_id, signature in rows
-        ]
-        parts["read checkpoints + messages"] = time.perf_counter() - began
-        began = time.perf_counter()
-        failed = ledger._verify_signature_batch(batch)
-        parts["signatures only w1"] = time.perf_counter() - began
-        problems += [f"signature {index} failed" for index in failed]
-
-        began = time.perf_counter()
-        whole = ledger.verify(workers=2)
-        parts["ledger.verify w2"] = time.perf_counter() - began
-        problems += whole.problems
+        failed = ledger.unverified_signatures(public_keys, checkpoints)
+        parts["signatures w1"] = time.perf_counter() - began
+        problems += [f"checkpoint {index}: signature failed" for index in failed]
         db.session.remove()
         db.engine.dispose()
     parts["problems"] = len(problems)
@@ -275,21 +269,31 @@ def time_parts(path: Path, scratch: Path, key_file: Path) -> dict[str, float]:
     return parts
 
 
-def ed25519_verify_microseconds(rounds: int = 5000) -> float:
-    """One Ed25519 verification through ``cryptography``, median of 5 runs of ``rounds``."""
+def ed25519_verify_microseconds(rounds: int = 5000) -> dict[str, float]:
+    """One Ed25519 verification through libsodium (PyNaCl) and through ``cryptography``,
+    in µs, each the median of 5 runs of ``rounds``."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from nacl.signing import VerifyKey
+
+    from turkicnet.protocol import keys
 
     private_key = Ed25519PrivateKey.generate()
-    public_key = private_key.public_key()
+    public_key, sodium_key = private_key.public_key(), VerifyKey(keys.public_raw(private_key))
     message = b'{"at":"2026-11-29T08:15:00Z","hash":"' + b"a" * 64 + b'","key_id":"0123456789abcdef","seq":1}'
     signature = private_key.sign(message)
-    runs = []
-    for _ in range(5):
-        began = time.perf_counter()
-        for _ in range(rounds):
-            public_key.verify(signature, message)
-        runs.append((time.perf_counter() - began) / rounds * 1e6)
-    return statistics.median(runs)
+    figures = {}
+    for name, check in (
+        ("libsodium", lambda: sodium_key.verify(message, signature)),
+        ("cryptography", lambda: public_key.verify(signature, message)),
+    ):
+        runs = []
+        for _ in range(5):
+            began = time.perf_counter()
+            for _ in range(rounds):
+                check()
+            runs.append((time.perf_counter() - began) / rounds * 1e6)
+        figures[name] = statistics.median(runs)
+    return figures
 
 
 def openssl_speed() -> str:
@@ -376,13 +380,15 @@ def main() -> int:
     row("  as the command prints it", printed_seconds(one_worker[2]) or float("nan"))
     row("  CPU time (user + system)", one_worker[1])
     row("in-process: _verify_texts", parts["texts"], 3)
-    row("in-process: _verify_chain", parts["chain"])
-    row("in-process: _verify_checkpoints, 2 workers", parts["checkpoints w2"])
-    row("in-process: _verify_checkpoints, 1 worker", parts["checkpoints w1"])
-    row("  of which: read checkpoints, build messages", parts["read checkpoints + messages"])
-    row("  of which: Ed25519 verify only (1 process)", parts["signatures only w1"])
-    row("in-process: ledger.verify, 2 workers", parts["ledger.verify w2"])
-    print(f"one Ed25519 verify through cryptography: {single:.1f} µs ({1e6 / single:,.0f} per second)")
+    row("in-process: ledger.verify, 1 process", parts["verify w1"])
+    row("in-process: ledger.verify, 2 workers", parts["verify w2"])
+    row("  read the entries", parts["read entries"])
+    row("  read the checkpoints", parts["read checkpoints"])
+    row("  recompute every entry hash (1 process)", parts["entry hashes w1"])
+    row("  verify every checkpoint signature (1 process)", parts["signatures w1"])
+    for name, microseconds in single.items():
+        rate = 1e6 / microseconds
+        print(f"one Ed25519 verify through {name}: {microseconds:.1f} µs ({rate:,.0f} per second)")
     if speed is not None:
         print(f"openssl speed -seconds 2 ed25519 (sign verify sign/s verify/s): {speed}")
     print(f"load average before {load_before}, after {load_after} ({os.cpu_count()} CPUs)")

@@ -134,3 +134,57 @@ def test_verify_notices_a_ledger_stripped_of_its_checkpoints(three_entries, runn
     result = runner.invoke(args=["protocol", "verify", "--workers", "1"])
     assert result.exit_code == 1
     assert "entry 3: the ledger head has no checkpoint" in result.output
+
+
+def _corrupt_one_signature_and_one_entry():
+    _drop_triggers()
+    db.session.execute(text("UPDATE ledger_entries SET note = 'added later' WHERE seq = 3"))
+    signature = db.session.scalar(text("SELECT signature FROM ledger_checkpoints WHERE seq = 2"))
+    flipped = ("0" if signature[0] != "0" else "1") + signature[1:]
+    db.session.execute(text("UPDATE ledger_checkpoints SET signature = :s WHERE seq = 2"), {"s": flipped})
+    db.session.commit()
+
+
+def test_worker_processes_find_the_same_problems_in_the_same_order(three_entries, restore_triggers):
+    """A chunk of one row forces the process pool, as a large ledger would use it."""
+    from turkicnet.protocol import ledger
+
+    _corrupt_one_signature_and_one_entry()
+    alone = ledger.verify(workers=1)
+    pooled = ledger.verify(workers=2, chunk_size=1)
+    assert (
+        alone.problems
+        == pooled.problems
+        == [
+            "checkpoint at entry 2: its signature does not verify",
+            "entry 3: its hash does not match its fields",
+        ]
+    )
+    assert (pooled.entries, pooled.checkpoints) == (alone.entries, alone.checkpoints) == (3, 3)
+
+
+def test_worker_processes_pass_an_intact_ledger(three_entries):
+    from turkicnet.protocol import ledger
+
+    result = ledger.verify(workers=2, chunk_size=1)
+    assert result.ok, result.problems
+    assert (result.entries, result.checkpoints, result.texts) == (3, 3, 3)
+
+
+def test_each_bad_signature_is_reported_by_position_not_raised():
+    """Bad hex, a short signature and a valid signature over another checkpoint."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from turkicnet.protocol import keys, ledger
+
+    private_key = Ed25519PrivateKey.generate()
+    key_id = keys.key_id(private_key)
+    rows = []
+    for seq in range(1, 5):
+        head_hash, at = ledger.sha256_hex(str(seq).encode()), "2026-11-29T10:00:00Z"
+        signature = private_key.sign(ledger.checkpoint_message(seq, head_hash, at, key_id)).hex()
+        rows.append((seq, head_hash, at, key_id, signature))
+    rows[1] = (*rows[1][:4], "zz" + rows[1][4][2:])
+    rows[2] = (*rows[2][:4], rows[2][4][:-2])
+    rows[3] = (*rows[3][:4], rows[0][4])
+    assert ledger.unverified_signatures({key_id: keys.public_hex(private_key)}, rows) == [1, 2, 3]
