@@ -3,8 +3,8 @@
 Builds a fresh SQLite database through the migrations, one open protocol version with an
 English text, and N ledger entries (default 100,000) hashed and chained exactly as
 :func:`turkicnet.protocol.ledger.append` does, with a checkpoint signed exactly as
-:func:`turkicnet.protocol.ledger.sign_checkpoint` does after every K-th entry (default
-every entry; the head always has one). Then it times:
+:func:`turkicnet.protocol.ledger.sign_checkpoint` does after every entry (DESIGN §4;
+``verify`` reports an entry without one). Then it times:
 
 * the command itself, ``flask --app wsgi protocol verify``, as a subprocess (wall time,
   median of 3 runs, and the figure the command prints), and once with ``--workers 1``;
@@ -20,7 +20,7 @@ The load average is printed before and after: on a shared machine, other process
 CPU time from the verification and from its second worker.
 
     .venv/bin/python bench/verify_ledger.py
-    .venv/bin/python bench/verify_ledger.py --entries 100000 --checkpoint-every 100
+    .venv/bin/python bench/verify_ledger.py --entries 3000 --runs 1
 
 Exits 0 when every verification reports the ledger intact, 1 otherwise.
 """
@@ -80,7 +80,7 @@ def make_app(path: Path, scratch: Path, key_file: Path):
     })  # fmt: skip
 
 
-def build(path: Path, scratch: Path, key_file: Path, n: int, every: int, centers: int, seed: int) -> dict:
+def build(path: Path, scratch: Path, key_file: Path, n: int, centers: int, seed: int) -> dict:
     """Migrate, add the version and its text, then ``n`` entries and their checkpoints."""
     import flask_migrate
     from sqlalchemy import insert
@@ -161,20 +161,18 @@ def build(path: Path, scratch: Path, key_file: Path, n: int, every: int, centers
             entry_hash = ledger.entry_hash(fields)
             entries.append({**fields, "hash": entry_hash})
             previous_hash = entry_hash
-            if seq % every == 0 or seq == n:
-                at = ledger.utc_stamp(moment)
-                message = ledger.checkpoint_message(seq, entry_hash, at, key_id)
-                checkpoints.append({
-                    "seq": seq,
-                    "hash": entry_hash,
-                    "at": at,
-                    "key_id": key_id,
-                    "signature": private_key.sign(message).hex(),
-                })  # fmt: skip
+            at = ledger.utc_stamp(moment)
+            message = ledger.checkpoint_message(seq, entry_hash, at, key_id)
+            checkpoints.append({
+                "seq": seq,
+                "hash": entry_hash,
+                "at": at,
+                "key_id": key_id,
+                "signature": private_key.sign(message).hex(),
+            })  # fmt: skip
             if len(entries) >= CHUNK or seq == n:
                 db.session.execute(insert(LedgerEntry), entries)
-                if checkpoints:
-                    db.session.execute(insert(Checkpoint), checkpoints)
+                db.session.execute(insert(Checkpoint), checkpoints)
                 counts["checkpoints"] += len(checkpoints)
                 entries, checkpoints = [], []
         db.session.commit()
@@ -322,14 +320,13 @@ def load_average() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--entries", type=int, default=100_000, help="ledger entries (100,000)")
-    parser.add_argument("--checkpoint-every", type=int, default=1, help="a checkpoint every K entries (1)")
     parser.add_argument("--centers", type=int, default=200, help="distinct center slugs (200)")
     parser.add_argument("--runs", type=int, default=3, help="timed runs of the command (3)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--openssl", action="store_true", help="also run openssl speed -seconds 2 ed25519")
     args = parser.parse_args()
-    if args.entries < 1 or args.checkpoint_every < 1 or args.runs < 1:
-        parser.error("--entries, --checkpoint-every and --runs must be at least 1")
+    if args.entries < 1 or args.runs < 1:
+        parser.error("--entries and --runs must be at least 1")
 
     load_before = load_average()
     print(f"{os.cpu_count()} CPUs, load average {load_before}")
@@ -339,10 +336,10 @@ def main() -> int:
         key_file = scratch / "ledger_key.pem"
         print(
             f"building {path}: {args.entries:,} entries over {args.centers} centers, "
-            f"a checkpoint every {args.checkpoint_every} ..."
+            "a checkpoint after each ..."
         )
         began = time.perf_counter()
-        counts = build(path, scratch, key_file, args.entries, args.checkpoint_every, args.centers, args.seed)
+        counts = build(path, scratch, key_file, args.entries, args.centers, args.seed)
         size = sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
         print(
             f"built in {time.perf_counter() - began:.1f} s: {counts['sign']:,} signatures, "
@@ -369,7 +366,7 @@ def main() -> int:
         print(f"{label:<50} {seconds:>9.{digits}f}")
 
     print()
-    print(f"entries {args.entries:,}, checkpoints {counts['checkpoints']:,} (every {args.checkpoint_every})")
+    print(f"entries {args.entries:,}, checkpoints {counts['checkpoints']:,}")
     print(f"{'measure':<50} {'seconds':>9}")
     row(f"protocol verify (2 workers), wall, median of {len(walls)}", median_wall)
     print(f"{'  the runs':<50} {', '.join(f'{wall:.2f}' for wall in walls)}")

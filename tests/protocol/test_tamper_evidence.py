@@ -145,30 +145,161 @@ def _corrupt_one_signature_and_one_entry():
     db.session.commit()
 
 
-def test_worker_processes_find_the_same_problems_in_the_same_order(three_entries, restore_triggers):
-    """A chunk of one row forces the process pool, as a large ledger would use it."""
+@pytest.fixture
+def pool_starts(monkeypatch):
+    """Counts the process pools ``verify`` starts."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from turkicnet.protocol import ledger
+
+    started = []
+
+    class RecordingPool(ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            started.append(kwargs.get("max_workers"))
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(ledger, "ProcessPoolExecutor", RecordingPool)
+    return started
+
+
+def test_worker_processes_find_the_same_problems_in_the_same_order(
+    three_entries, restore_triggers, pool_starts
+):
+    """A chunk of one row makes ``verify`` use the process pool, as a large ledger would."""
     from turkicnet.protocol import ledger
 
     _corrupt_one_signature_and_one_entry()
     alone = ledger.verify(workers=1)
+    assert pool_starts == []
     pooled = ledger.verify(workers=2, chunk_size=1)
-    assert (
-        alone.problems
-        == pooled.problems
-        == [
-            "checkpoint at entry 2: its signature does not verify",
-            "entry 3: its hash does not match its fields",
-        ]
-    )
+    assert pool_starts == [2]
+    assert alone.problems == pooled.problems
+    assert pooled.problems == [
+        "checkpoint at entry 2: its signature does not verify",
+        "entry 3: its hash does not match its fields",
+    ]
     assert (pooled.entries, pooled.checkpoints) == (alone.entries, alone.checkpoints) == (3, 3)
 
 
-def test_worker_processes_pass_an_intact_ledger(three_entries):
+def test_worker_processes_pass_an_intact_ledger(three_entries, pool_starts):
     from turkicnet.protocol import ledger
 
     result = ledger.verify(workers=2, chunk_size=1)
+    assert pool_starts == [2]
     assert result.ok, result.problems
     assert (result.entries, result.checkpoints, result.texts) == (3, 3, 3)
+
+
+def test_a_small_ledger_is_verified_without_starting_workers(three_entries, pool_starts):
+    from turkicnet.protocol import ledger
+
+    assert ledger.verify(workers=2).ok
+    assert pool_starts == []
+
+
+def test_an_empty_ledger_verifies(app):
+    from turkicnet.protocol import ledger
+
+    result = ledger.verify()
+    assert result.ok, result.problems
+    assert (result.entries, result.checkpoints) == (0, 0)
+
+
+def test_verify_names_an_entry_whose_checkpoint_was_removed(three_entries, restore_triggers):
+    from turkicnet.protocol import ledger
+
+    _drop_triggers()
+    db.session.execute(text("DELETE FROM ledger_checkpoints WHERE seq = 2"))
+    db.session.commit()
+    assert ledger.verify(workers=1).problems == ["entry 2: has no checkpoint"]
+
+
+def test_verify_names_a_checkpoint_that_names_another_hash(three_entries, restore_triggers):
+    from turkicnet.protocol import ledger
+
+    _drop_triggers()
+    db.session.execute(text("UPDATE ledger_checkpoints SET hash = :h WHERE seq = 1"), {"h": "f" * 64})
+    db.session.commit()
+    assert ledger.verify(workers=1).problems == [
+        "checkpoint at entry 1: names a hash the ledger does not have there",
+        "checkpoint at entry 1: its signature does not verify",
+    ]
+
+
+def test_a_rewrite_re_signed_with_a_planted_key_is_caught_at_the_head(three_entries, restore_triggers):
+    """An attacker with the database but not the key file can add a key of their own and
+    re-sign every checkpoint; the chain and the signatures then agree, but not the head's key."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from turkicnet.protocol import keys, ledger
+    from turkicnet.protocol.models import Checkpoint, LedgerEntry, LedgerKey
+
+    _drop_triggers()
+    planted = Ed25519PrivateKey.generate()
+    planted_id = keys.key_id(planted)
+    db.session.add(LedgerKey(key_id=planted_id, public_key=keys.public_hex(planted)))
+    db.session.execute(text("DELETE FROM ledger_checkpoints"))
+    previous = ledger.GENESIS_HASH
+    for entry in db.session.scalars(db.select(LedgerEntry).order_by(LedgerEntry.seq)).all():
+        fields = {**ledger.entry_fields(entry), "prev_hash": previous}
+        if entry.seq == 2:
+            fields["signer_name"] = "Someone Else"
+        previous = ledger.entry_hash(fields)
+        db.session.execute(
+            text("UPDATE ledger_entries SET signer_name = :n, prev_hash = :p, hash = :h WHERE seq = :s"),
+            {"n": fields["signer_name"], "p": fields["prev_hash"], "h": previous, "s": entry.seq},
+        )
+        at = ledger.utc_stamp()
+        signature = planted.sign(ledger.checkpoint_message(entry.seq, previous, at, planted_id)).hex()
+        db.session.add(
+            Checkpoint(seq=entry.seq, hash=previous, at=at, key_id=planted_id, signature=signature)
+        )
+    db.session.commit()
+    assert ledger.verify(workers=1).problems == [
+        "entry 3: the head's checkpoint is not signed by this platform's key"
+    ]
+
+
+def test_a_key_row_that_is_not_a_key_is_reported_not_raised(three_entries):
+    from turkicnet.protocol import ledger
+    from turkicnet.protocol.models import LedgerKey
+
+    empty_key_id = ledger.sha256_hex(b"")[:16]
+    db.session.add(LedgerKey(key_id=empty_key_id, public_key=""))
+    db.session.commit()
+    assert ledger.verify(workers=1).problems == [f"key {empty_key_id}: is not a 32-byte Ed25519 public key"]
+
+
+def test_checkpoints_of_a_key_whose_id_does_not_match_are_reported_once(three_entries):
+    """Changing the published key makes its id wrong, and its checkpoints then have no known key."""
+    from turkicnet.protocol import ledger
+    from turkicnet.protocol.models import LedgerKey
+
+    key = db.session.scalars(db.select(LedgerKey)).one()
+    key_id = key.key_id
+    key.public_key = "ab" * 32
+    db.session.commit()
+    assert ledger.verify(workers=1).problems == [
+        f"key {key_id}: its id is not the start of the SHA-256 of the key",
+        f"checkpoint at entry 1: signed by an unknown key {key_id} (and 2 more checkpoints)",
+    ]
+
+
+def test_a_signature_under_a_small_order_key_is_refused_though_openssl_takes_it():
+    """With the identity point as the key, R = identity and S = 0 "verify" for any message
+    under OpenSSL's rules; libsodium refuses such keys, and so does ``verify``."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    from turkicnet.protocol import ledger
+
+    identity = bytes([1]) + bytes(31)
+    forged = (identity + bytes(32)).hex()
+    head_hash, at, key_id = "a" * 64, "2026-11-29T10:00:00Z", ledger.sha256_hex(identity)[:16]
+    Ed25519PublicKey.from_public_bytes(identity).verify(
+        bytes.fromhex(forged), ledger.checkpoint_message(1, head_hash, at, key_id)
+    )
+    assert ledger.unverified_signatures({key_id: identity.hex()}, [(1, head_hash, at, key_id, forged)]) == [0]
 
 
 def test_each_bad_signature_is_reported_by_position_not_raised():

@@ -32,6 +32,14 @@ def signing_key() -> Ed25519PrivateKey:
     return key
 
 
+def current_key_id() -> str | None:
+    """The id of the key this platform signs with now, or None where it has none yet
+    (a development machine before its first signature). Never generates a key."""
+    if current_app.extensions.get("turkicnet_ledger_key") is None and not _key_path().exists():
+        return None
+    return key_id(signing_key())
+
+
 def generate_key_file(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     pem = Ed25519PrivateKey.generate().private_bytes(
