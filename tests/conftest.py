@@ -374,6 +374,49 @@ def path_of(link: str) -> str:
     return re.sub(r"^https?://[^/]+", "", link)
 
 
+def audit_rows(action: str, target=None) -> list:
+    """The audit events of ``action`` (on ``target`` when given), oldest first."""
+    from turkicnet.core.models import AuditEvent
+
+    query = db.select(AuditEvent).where(AuditEvent.action == action)
+    if target is not None:
+        query = query.where(AuditEvent.target_id == target.id)
+    return list(db.session.scalars(query.order_by(AuditEvent.id)))
+
+
+def mails_to(address: str, after: int = 0) -> list:
+    """The mail written for ``address`` after the message numbered ``after``, oldest first."""
+    from turkicnet.core.models import OutboxMessage
+
+    query = db.select(OutboxMessage).where(OutboxMessage.recipient == address, OutboxMessage.id > after)
+    return list(db.session.scalars(query.order_by(OutboxMessage.id)))
+
+
+def user_count() -> int:
+    from turkicnet.auth.models import User
+
+    return db.session.scalar(db.select(db.func.count()).select_from(User))
+
+
+def later(monkeypatch, seconds: int) -> None:
+    """Move itsdangerous' clock forward: tokens made before now look ``seconds`` old."""
+    import time
+
+    from itsdangerous import TimestampSigner
+
+    now = int(time.time())
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: now + seconds)
+
+
+def is_logged_in(client) -> bool:
+    """Whether ``client`` is logged in: its profile page answers, or it is sent to log in."""
+    response = client.get("/auth/profile")
+    assert response.status_code in (200, 302)
+    if response.status_code == 302:
+        assert response.location.startswith("/auth/login")
+    return response.status_code == 200
+
+
 class QueryCounter:
     def __init__(self):
         self.statements: list[str] = []

@@ -81,3 +81,35 @@ def test_audit_log_is_filtered_by_action(client, login_as, admin, make_center):
     page = client.get("/admin/audit?action=centers.").get_data(as_text=True)
     assert "centers.approve" in page
     assert "auth.register" not in page
+
+
+def test_the_versions_list_statements_do_not_grow_with_the_versions(
+    client, login_as, admin, make_version, count_queries
+):
+    make_version()
+    login_as(admin)
+    with count_queries() as one_version:
+        client.get("/admin/protocol")
+    for _ in range(4):
+        make_version()
+    with count_queries() as five_versions:
+        page = client.get("/admin/protocol").get_data(as_text=True)
+    assert page.count("<td>en, tr, ru</td>") == 5
+    assert len(five_versions.statements) == len(one_version.statements)
+
+
+def test_only_a_draft_offers_its_editor_and_only_an_opened_version_its_public_page(
+    client, login_as, admin, make_version
+):
+    draft, opened = make_version(status="draft"), make_version()
+    login_as(admin)
+    draft_page = client.get(f"/admin/protocol/v/{draft.number}").get_data(as_text=True)
+    assert "Open the editor" in draft_page and "Public page" not in draft_page
+    opened_page = client.get(f"/admin/protocol/v/{opened.number}").get_data(as_text=True)
+    assert "Open the editor" not in opened_page and "Public page" in opened_page
+    assert "This version is no longer a draft" in client.get(
+        f"/admin/protocol/v/{opened.number}/text"
+    ).get_data(as_text=True)
+    assert "This version is no longer a draft" not in client.get(
+        f"/admin/protocol/v/{draft.number}/text"
+    ).get_data(as_text=True)

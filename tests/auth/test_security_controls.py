@@ -10,11 +10,9 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func, select
 
-from tests.conftest import PASSWORD, base_config
+from tests.conftest import PASSWORD, base_config, is_logged_in
 from turkicnet import create_app
 from turkicnet.auth import passwords, services
 from turkicnet.auth.models import User
@@ -41,10 +39,6 @@ def input_value(page: str, name: str) -> str:
     return html.unescape(found.group(1)) if found else ""
 
 
-def is_logged_in(client) -> bool:
-    return client.get("/auth/profile").status_code == 200
-
-
 def set_cookies(response) -> dict[str, dict[str, str | bool]]:
     """``Set-Cookie`` headers by cookie name: attribute names lower-cased, flags as ``True``."""
     cookies = {}
@@ -65,15 +59,10 @@ def expires_in(cookie: dict) -> timedelta:
 
 
 @pytest.fixture
-def production(tmp_path) -> dict:
-    """What production needs besides ``PRODUCTION``: a strong key and the ledger's key file."""
-    ledger_key = tmp_path / "ledger_key.pem"
-    ledger_key.write_bytes(
-        Ed25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-    )
-    return {"PRODUCTION": True, "SECRET_KEY": STRONG_KEY, "LEDGER_KEY_FILE": str(ledger_key)}
+def production() -> dict:
+    """What production needs besides ``PRODUCTION``: a strong key (``make_app`` gives every app
+    the session's ledger key file)."""
+    return {"PRODUCTION": True, "SECRET_KEY": STRONG_KEY}
 
 
 def add_user(email="gulnara@example.kz", password=PASSWORD) -> User:
@@ -369,6 +358,11 @@ def test_in_production_both_cookies_are_secure(make_app, production):
 def test_production_refuses_to_start_with_a_missing_or_weak_secret_key(make_app, production, key):
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         make_app(**{**production, "SECRET_KEY": key})
+
+
+def test_production_refuses_to_start_without_the_ledger_key_file(make_app, production):
+    with pytest.raises(RuntimeError, match="TURKICNET_LEDGER_KEY_FILE"):
+        make_app(**{**production, "LEDGER_KEY_FILE": ""})
 
 
 def test_production_starts_with_a_strong_secret_key(make_app, production):

@@ -2,21 +2,19 @@
 
 import email
 import email.policy
-import time
+import re
 from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
 from itsdangerous import URLSafeTimedSerializer
-from itsdangerous.timed import TimestampSigner
 from sqlalchemy import func, select
 
-from tests.conftest import PASSWORD, outbox_links, path_of
+from tests.conftest import PASSWORD, audit_rows, later, mails_to, outbox_links, path_of, user_count
 from turkicnet.auth import passwords, services
-from turkicnet.auth.models import User
 from turkicnet.core.errors import InvalidState, PermissionDenied, ValidationFailed
 from turkicnet.core.mail import commit, queue_mail
-from turkicnet.core.models import AuditEvent, OutboxMessage
+from turkicnet.core.models import OutboxMessage
 from turkicnet.extensions import db
 
 NEW_PASSWORD = "copper kettle harbour 91 willow"
@@ -25,24 +23,8 @@ NEW_PASSWORD = "copper kettle harbour 91 willow"
 # ---------------------------------------------------------------- helpers
 
 
-def audit_rows(action: str) -> list[AuditEvent]:
-    return db.session.scalars(
-        select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
-    ).all()
-
-
 def last_mail_id() -> int:
     return db.session.scalar(select(func.max(OutboxMessage.id))) or 0
-
-
-def mails_to(address: str, after: int = 0) -> list[OutboxMessage]:
-    """The mail written for ``address`` after the message numbered ``after``."""
-    query = select(OutboxMessage).where(OutboxMessage.recipient == address, OutboxMessage.id > after)
-    return db.session.scalars(query.order_by(OutboxMessage.id)).all()
-
-
-def user_count() -> int:
-    return db.session.scalar(select(func.count()).select_from(User))
 
 
 def token_in(app, address: str, marker: str) -> str:
@@ -59,12 +41,6 @@ def register(email_address="gulnara@example.kz", full_name="Gulnara Abdrakhmanov
         password=password,
         **kw,
     )
-
-
-def later(monkeypatch, seconds: int) -> None:
-    """Move itsdangerous' clock forward: tokens made before now look ``seconds`` old."""
-    now = int(time.time())
-    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: now + seconds)
 
 
 # ---------------------------------------------------------------- register
@@ -405,6 +381,17 @@ def test_a_reset_request_mails_a_link_to_the_account(app, make_user):
     assert message.subject == "Reset your TurkicNet password"
     assert token_in(app, user.email, "/auth/reset/")
     assert [row.target_id for row in audit_rows("auth.reset_requested")] == [user.id]
+
+
+def test_a_reset_link_carries_nothing_of_the_password_hash(app, make_user):
+    """The link's payload is readable by anyone who sees it; it holds only a digest of the hash."""
+    user = make_user("gulnara@example.kz")
+    services.request_password_reset(user.email)
+    payload = URLSafeTimedSerializer("any key").loads_unsafe(token_in(app, user.email, "/auth/reset/"))[1]
+    assert set(payload) == {"u", "h"} and payload["u"] == user.id
+    salt, digest = user.password_hash.split("$")[-2:]
+    assert salt not in payload["h"] and digest not in payload["h"]
+    assert re.fullmatch(r"[0-9a-f]{20}", payload["h"])
 
 
 def test_a_reset_link_works_once_and_ends_every_session(app, make_user):

@@ -6,7 +6,7 @@ afterwards proves the session was ended rather than never started.
 
 import pytest
 
-from tests.conftest import PASSWORD, outbox_links, path_of
+from tests.conftest import PASSWORD, is_logged_in, outbox_links, path_of
 from turkicnet.auth import services
 
 NEW_PASSWORD = "copper kettle harbour 91 willow"
@@ -18,14 +18,6 @@ def log_in(client, user, password=PASSWORD, remember=False):
     )
     assert response.status_code == 302, response.get_data(as_text=True)
     return client
-
-
-def is_logged_in(client) -> bool:
-    response = client.get("/auth/profile")
-    assert response.status_code in (200, 302)
-    if response.status_code == 302:
-        assert response.location.startswith("/auth/login")
-    return response.status_code == 200
 
 
 def copy_cookie(source, target, name: str) -> None:

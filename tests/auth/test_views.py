@@ -2,14 +2,12 @@
 
 import html
 import re
-import time
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from itsdangerous.timed import TimestampSigner
 from sqlalchemy import func, select
 
-from tests.conftest import PASSWORD, outbox_links, path_of
+from tests.conftest import PASSWORD, audit_rows, is_logged_in, later, outbox_links, path_of, user_count
 from turkicnet.auth import passwords, services
 from turkicnet.auth.models import User
 from turkicnet.core.models import AuditEvent, OutboxMessage
@@ -49,30 +47,14 @@ def flashes(page: str) -> list[str]:
     ]
 
 
-def user_count() -> int:
-    return db.session.scalar(select(func.count()).select_from(User))
-
-
 def mail_subjects(address: str) -> list[str]:
     query = select(OutboxMessage.subject).where(OutboxMessage.recipient == address).order_by(OutboxMessage.id)
     return list(db.session.scalars(query))
 
 
-def audit_rows(action: str) -> list[AuditEvent]:
-    return db.session.scalars(
-        select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
-    ).all()
-
-
 def newest_link(app, address: str, marker: str) -> str:
     """The path of the newest link containing ``marker`` in the mail for ``address``."""
     return path_of([link for link in outbox_links(app, address) if marker in link][-1])
-
-
-def is_logged_in(client) -> bool:
-    response = client.get("/auth/profile")
-    assert response.status_code in (200, 302)
-    return response.status_code == 200
 
 
 def lands_on(location: str) -> str:
@@ -91,11 +73,6 @@ def registration(**overrides) -> dict:
     }
     data.update(overrides)
     return data
-
-
-def later(monkeypatch, seconds: int) -> None:
-    now = int(time.time())
-    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: now + seconds)
 
 
 # ---------------------------------------------------------------- register

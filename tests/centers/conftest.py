@@ -6,23 +6,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from turkicnet.core.models import AuditEvent, Notification, OutboxMessage
+from turkicnet.core.models import Notification
 from turkicnet.core.pdf import simple_pdf
 from turkicnet.extensions import db
 
 NOT_A_PDF = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
-
-
-def audit_rows(action: str, target=None) -> list[AuditEvent]:
-    query = select(AuditEvent).where(AuditEvent.action == action)
-    if target is not None:
-        query = query.where(AuditEvent.target_id == target.id)
-    return list(db.session.scalars(query.order_by(AuditEvent.id)))
-
-
-def mails_to(address: str) -> list[OutboxMessage]:
-    query = select(OutboxMessage).where(OutboxMessage.recipient == address).order_by(OutboxMessage.id)
-    return list(db.session.scalars(query))
 
 
 def notices_for(user) -> list[Notification]:

@@ -10,14 +10,12 @@ from werkzeug.datastructures import FileStorage
 
 from tests.centers.conftest import (
     NOT_A_PDF,
-    audit_rows,
-    mails_to,
     membership,
     notices_for,
     primary_of,
     stored_files,
 )
-from tests.conftest import center_details, outbox_links, path_of, pdf_upload
+from tests.conftest import audit_rows, center_details, mails_to, outbox_links, path_of, pdf_upload
 from turkicnet.centers import services
 from turkicnet.centers.models import (
     ApplicationMessage,
@@ -948,17 +946,7 @@ def test_only_the_centers_focal_points_change_its_staff(request, center, persona
 
 
 def test_an_applicants_message_on_the_thread_is_mailed_to_the_secretariat(admin, make_center):
-    from turkicnet.centers import services as center_services
-    from turkicnet.core.models import OutboxMessage
-    from turkicnet.extensions import db
-
     pending = make_center(status="pending")
-    applicant = pending.memberships[0].user
-    center_services.post_application_message(applicant, pending, "The signed letter follows by post.")
-    mail = db.session.scalars(
-        db.select(OutboxMessage).where(
-            OutboxMessage.recipient == admin.email,
-            OutboxMessage.subject.contains("wrote about its application"),
-        )
-    ).one()
+    services.post_application_message(primary_of(pending).user, pending, "The signed letter follows by post.")
+    [mail] = [m for m in mails_to(admin.email) if "wrote about its application" in m.subject]
     assert "The signed letter follows by post." in mail.body

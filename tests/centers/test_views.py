@@ -10,13 +10,11 @@ from sqlalchemy import func, select
 from tests.centers.conftest import (
     NOT_A_PDF,
     apply_form,
-    audit_rows,
-    mails_to,
     membership,
     primary_of,
     stored_files,
 )
-from tests.conftest import PASSWORD, outbox_links, path_of
+from tests.conftest import PASSWORD, audit_rows, mails_to, outbox_links, path_of
 from turkicnet.centers import services
 from turkicnet.centers.models import Center, CenterStatus, Invitation, JoinRequest, RequestStatus, Role
 from turkicnet.core import storage

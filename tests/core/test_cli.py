@@ -4,6 +4,9 @@ from sqlalchemy import text
 from turkicnet.auth.models import User
 from turkicnet.centers.models import Center, CenterStatus
 from turkicnet.extensions import db
+from turkicnet.protocol import services as protocol_services
+from turkicnet.protocol.models import ProtocolVersion, VersionStatus
+from turkicnet.reports.models import Report, Visibility
 
 
 def test_seed_demo_loads_the_workshop_network_once(runner):
@@ -20,6 +23,15 @@ def test_seed_demo_loads_the_workshop_network_once(runner):
         "TR",
     }
     users = db.session.scalar(db.select(db.func.count(User.id)))
+
+    version = db.session.scalars(db.select(ProtocolVersion)).one()
+    assert (version.number, version.status) == (1, VersionStatus.OPEN)
+    assert {t.language for t in version.texts} == {"en", "tr", "ru"}
+    assert protocol_services.signatory_slugs() == {"cerr-uz", "eri-kz", "niss-kg"}
+    reports = db.session.scalars(db.select(Report)).all()
+    assert {r.visibility for r in reports} == set(Visibility)
+    coauthorships = [c for r in reports for c in r.coauthors]
+    assert coauthorships and all(c.confirmed_at is not None for c in coauthorships)
 
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0

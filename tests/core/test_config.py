@@ -28,13 +28,6 @@ def test_environment_overrides_defaults(monkeypatch, tmp_path):
     assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/3"
 
 
-@pytest.mark.parametrize("key", ["", "dev", "short-key"])
-def test_production_refuses_to_start_without_a_strong_secret_key(monkeypatch, key):
-    monkeypatch.delenv("TURKICNET_SECRET_KEY", raising=False)
-    with pytest.raises(RuntimeError, match="TURKICNET_SECRET_KEY"):
-        create_app({"PRODUCTION": True, "SECRET_KEY": key})
-
-
 def test_login_counters_live_in_redis_when_it_is_configured(make_app, make_user):
     redis = pytest.importorskip("redis")
     url = "redis://127.0.0.1:6379/15"

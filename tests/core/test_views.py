@@ -78,7 +78,7 @@ def test_stylesheet_is_served_under_its_content_hash_for_a_year(client):
 
 
 def test_notifications_page_lists_and_marks_notices_read(client, login_as, make_center, focal_point):
-    from turkicnet.core.models import Notification
+    from turkicnet.core.models import AuditEvent, Notification
     from turkicnet.extensions import db
 
     login_as(focal_point)
@@ -90,6 +90,8 @@ def test_notifications_page_lists_and_marks_notices_read(client, login_as, make_
         db.select(Notification).where(Notification.user_id == focal_point.id, Notification.read_at.is_(None))
     ).all()
     assert unread == []
+    [event] = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "core.read_notifications"))
+    assert (event.actor_id, event.details["count"]) == (focal_point.id, 1)
     assert "badge-unread" not in client.get("/").get_data(as_text=True)
 
 
@@ -99,7 +101,20 @@ def test_public_pages_have_one_h1_and_a_plain_title(client, center, make_version
              "/protocol/notices", "/protocol/registry", "/sections", "/search?q=x", "/auth/login",
              "/sections/national-development-priorities", "/auth/register"]  # fmt: skip
     for path in paths:
-        page = client.get(path).get_data(as_text=True)
+        response = client.get(path)
+        assert response.status_code == 200, path
+        page = response.get_data(as_text=True)
         assert page.count("<h1") == 1, path
         title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
         assert "<" not in title and title.endswith("· TurkicNet"), path
+
+
+def test_home_shows_the_protocols_status_and_progress(client, make_center, add_staff, make_version, sign):
+    assert "no version is open for signature yet" in client.get("/").get_data(as_text=True)
+    version = make_version(required_centers=3)
+    center = make_center(country_code="KZ")
+    sign(add_staff(center, can_sign=True), center, version)
+    page = client.get("/").get_data(as_text=True)
+    assert "Version 1, “Protocol on Cooperation”, is open" in page
+    assert "1 of 3 centers have signed" in page
+    assert "2 more centers needed for entry into force." in page

@@ -49,13 +49,3 @@ def test_concurrent_signatures_for_one_center_produce_exactly_one_entry(app, cen
     db.session.expire_all()
     assert db.session.scalar(db.select(db.func.count(LedgerEntry.seq))) == 1
     assert services.verify_ledger(workers=1).ok
-
-
-def test_sequential_double_submission_on_any_database_is_answered_already_signed(
-    center, signatory, make_version, sign
-):
-    version = make_version()
-    sign(signatory, center, version)
-    with pytest.raises(services.AlreadySigned):
-        sign(signatory, center, version)
-    assert db.session.scalar(db.select(db.func.count(LedgerEntry.seq))) == 1

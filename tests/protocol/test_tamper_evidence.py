@@ -36,35 +36,51 @@ def restore_triggers():
         db.session.commit()
 
 
-def test_the_database_refuses_to_update_a_ledger_entry(three_entries):
+@pytest.mark.parametrize(
+    "statement",
+    [
+        pytest.param(
+            "UPDATE ledger_entries SET signer_name = 'Someone Else' WHERE seq = 2", id="update-entry"
+        ),
+        pytest.param("DELETE FROM ledger_entries WHERE seq = 3", id="delete-entry"),
+        pytest.param("UPDATE ledger_checkpoints SET signature = 'ff' WHERE seq = 3", id="update-checkpoint"),
+        pytest.param("DELETE FROM ledger_checkpoints WHERE seq = 3", id="delete-checkpoint"),
+    ],
+)
+def test_the_database_refuses_to_change_the_ledger(three_entries, statement):
     with pytest.raises(DatabaseError, match="append-only"):
-        db.session.execute(text("UPDATE ledger_entries SET signer_name = 'Someone Else' WHERE seq = 2"))
+        db.session.execute(text(statement))
     db.session.rollback()
 
 
-def test_the_database_refuses_to_delete_a_ledger_entry(three_entries):
-    with pytest.raises(DatabaseError, match="append-only"):
-        db.session.execute(text("DELETE FROM ledger_entries WHERE seq = 3"))
-    db.session.rollback()
-
-
-def test_verify_names_the_entry_whose_signer_was_altered(three_entries, runner, restore_triggers):
+@pytest.mark.parametrize(
+    "statements, message",
+    [
+        pytest.param(
+            ["UPDATE ledger_entries SET signer_name = 'Someone Else' WHERE seq = 2"],
+            "BROKEN: entry 2: its hash does not match its fields",
+            id="altered-signer",
+        ),
+        pytest.param(
+            ["DELETE FROM ledger_checkpoints WHERE seq = 2", "DELETE FROM ledger_entries WHERE seq = 2"],
+            "BROKEN: entry 2: missing",
+            id="deleted-entry",
+        ),
+        pytest.param(
+            ["DELETE FROM ledger_checkpoints"],
+            "entry 3: the ledger head has no checkpoint",
+            id="stripped-of-checkpoints",
+        ),
+    ],
+)
+def test_verify_names_what_was_tampered_with(three_entries, runner, restore_triggers, statements, message):
     _drop_triggers()
-    db.session.execute(text("UPDATE ledger_entries SET signer_name = 'Someone Else' WHERE seq = 2"))
+    for statement in statements:
+        db.session.execute(text(statement))
     db.session.commit()
     result = runner.invoke(args=["protocol", "verify", "--workers", "1"])
     assert result.exit_code == 1
-    assert "BROKEN: entry 2: its hash does not match its fields" in result.output
-
-
-def test_verify_names_a_deleted_entry(three_entries, runner, restore_triggers):
-    _drop_triggers()
-    db.session.execute(text("DELETE FROM ledger_checkpoints WHERE seq = 2"))
-    db.session.execute(text("DELETE FROM ledger_entries WHERE seq = 2"))
-    db.session.commit()
-    result = runner.invoke(args=["protocol", "verify", "--workers", "1"])
-    assert result.exit_code == 1
-    assert "BROKEN: entry 2: missing" in result.output
+    assert message in result.output
 
 
 def test_verify_notices_a_rewritten_chain_through_the_checkpoints(three_entries, runner, restore_triggers):
@@ -119,21 +135,6 @@ def test_the_triggers_exist_after_db_upgrade(app, table):
             text(f"SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = '{table}'")
         ).all()
     assert set(names) == {f"{table}_no_update", f"{table}_no_delete"}
-
-
-def test_the_database_refuses_to_delete_a_checkpoint(three_entries):
-    with pytest.raises(DatabaseError, match="append-only"):
-        db.session.execute(text("DELETE FROM ledger_checkpoints WHERE seq = 3"))
-    db.session.rollback()
-
-
-def test_verify_notices_a_ledger_stripped_of_its_checkpoints(three_entries, runner, restore_triggers):
-    _drop_triggers()
-    db.session.execute(text("DELETE FROM ledger_checkpoints"))
-    db.session.commit()
-    result = runner.invoke(args=["protocol", "verify", "--workers", "1"])
-    assert result.exit_code == 1
-    assert "entry 3: the ledger head has no checkpoint" in result.output
 
 
 def _corrupt_one_signature_and_one_entry():

@@ -93,6 +93,14 @@ def test_someone_who_may_not_sign_gets_403(client, login_as, editor, make_versio
     assert client.post(f"/protocol/v/{version.number}/sign", data=_sign_form(version)).status_code == 403
 
 
+WITHDRAWAL = {
+    "signer_name": "Aliya Nurova",
+    "signer_title": "Director",
+    "reason": "Mandate ended",
+    "password": PASSWORD,
+}
+
+
 def test_withdrawal_through_the_page_records_the_reason(
     client, login_as, center, signatory, make_version, sign
 ):
@@ -101,14 +109,50 @@ def test_withdrawal_through_the_page_records_the_reason(
     login_as(signatory)
     response = client.post(
         f"/protocol/v/{version.number}/withdraw",
-        data={"signer_name": "Aliya Nurova", "signer_title": "Director", "reason": "Mandate ended",
-              "password": PASSWORD},
-    )  # fmt: skip
+        data=WITHDRAWAL,
+    )
     assert response.status_code == 302
     entry = db.session.get(LedgerEntry, 2)
     assert (entry.action, entry.note) == ("withdraw", "Mandate ended")
     notices = client.get("/protocol/notices").get_data(as_text=True)
     assert "withdrew its signature of version 1. Reason: Mandate ended" in notices
+
+
+def test_withdrawing_without_a_signature_gives_the_services_answer_and_adds_nothing(
+    client, login_as, center, signatory, make_version
+):
+    version = make_version()
+    login_as(signatory)
+    response = client.post(
+        f"/protocol/v/{version.number}/withdraw",
+        data=WITHDRAWAL,
+    )
+    assert response.status_code == 409
+    assert f"{center.name} holds no signature on version 1." in response.get_data(as_text=True)
+    assert db.session.scalar(select(db.func.count(LedgerEntry.seq))) == 0
+
+
+def test_a_superseded_version_offers_no_signature_and_its_signing_page_is_refused(
+    client, login_as, make_center, add_staff, make_version, sign
+):
+    first = make_version(required_centers=1)
+    second = make_version(required_centers=1)
+    kz, uz = make_center(country_code="KZ"), make_center(country_code="UZ")
+    sign(add_staff(kz, can_sign=True), kz, second)
+    db.session.refresh(first)
+    assert first.status is VersionStatus.SUPERSEDED
+    login_as(add_staff(uz, can_sign=True))
+    response = client.get(f"/protocol/v/{first.number}/sign?center={uz.slug}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert f"Version {first.number} is not open for signature." in page
+    assert 'name="password"' not in page and "<nav" in page  # the site's layout, not a form
+    assert f"/protocol/v/{first.number}/sign" not in client.get(f"/protocol/v/{first.number}").get_data(
+        as_text=True
+    )
+    assert f"/protocol/v/{second.number}/sign?center={uz.slug}" in client.get(
+        f"/protocol/v/{second.number}"
+    ).get_data(as_text=True)
 
 
 def test_the_protocol_page_shows_status_progress_and_totals(
@@ -135,6 +179,10 @@ def test_the_status_table_sorts_by_country_and_by_date(client, make_center, add_
     assert by_country.index("Azeri Center") < by_country.index("Uzbek Center")
     by_date_desc = client.get("/protocol?sort=date&dir=desc").get_data(as_text=True)
     assert by_date_desc.index("Azeri Center") < by_date_desc.index("Uzbek Center")
+    by_date = client.get("/protocol?sort=date").get_data(as_text=True)
+    assert by_date.index("Uzbek Center") < by_date.index("Azeri Center")
+    by_country_desc = client.get("/protocol?sort=country&dir=desc").get_data(as_text=True)
+    assert by_country_desc.index("Uzbek Center") < by_country_desc.index("Azeri Center")
 
 
 def test_parallel_texts_side_by_side_and_the_diff_to_the_previous_version(client, make_version):

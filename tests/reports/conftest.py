@@ -44,3 +44,15 @@ def make_report(app, sections):
         return report
 
     return make
+
+
+@pytest.fixture
+def signed_and_unsigned(make_center, add_staff, make_version, sign):
+    """A viewer on the staff of a signatory member and one of a member that has not signed."""
+    version = make_version(required_centers=10)
+    signatory_center, unsigned_center = make_center(country_code="TR"), make_center(country_code="KG")
+    sign(add_staff(signatory_center, can_sign=True), signatory_center, version)
+    return (
+        (signatory_center, add_staff(signatory_center, "viewer")),
+        (unsigned_center, add_staff(unsigned_center, "viewer")),
+    )

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from tests.conftest import pdf_upload
+from turkicnet.core import search
 from turkicnet.core.errors import Conflict, PermissionDenied, ValidationFailed
 from turkicnet.core.models import AuditEvent, Notification, OutboxMessage
 from turkicnet.extensions import db
@@ -253,15 +254,24 @@ def test_search_finds_words_as_people_type_them(client, center, editor, make_rep
     assert f"Report on {stored}" in page
 
 
+def _indexed(*words) -> set[int]:
+    """Ids the full-text index itself matches, whoever may see them."""
+    return set(db.session.scalars(select(search.matching_ids(list(words)).subquery().c.doc_id)))
+
+
 def test_the_search_index_follows_edits_and_deletions(client, center, focal_point, editor, make_report):
     report = make_report(editor, center, title="Wheat exports", abstract="")
+    report_id = report.id
     assert "Wheat exports" in client.get("/search?q=wheat").get_data(as_text=True)
+    assert _indexed("wheat") == {report_id}
     data = services.ReportData(section_id=report.section_id, title="Cotton exports", visibility="public")
     services.update_report(editor, report, data, expected_version=report.lock_version)
     assert "1 report found" not in client.get("/search?q=wheat").get_data(as_text=True)
     assert "Cotton exports" in client.get("/search?q=cotton").get_data(as_text=True)
+    assert _indexed("wheat") == set() and _indexed("cotton") == {report_id}
     services.delete_report(focal_point, report)
     assert "Cotton exports" not in client.get("/search?q=cotton").get_data(as_text=True)
+    assert _indexed("cotton") == set()
 
 
 def test_comments_are_for_the_network_and_mail_the_reports_editors(
@@ -307,12 +317,132 @@ def test_a_very_common_word_is_shown_newest_first_and_counted_as_more_than(
 
     monkeypatch.setattr(services, "RANK_LIMIT", 3)
     for year in (2020, 2024, 2022, 2023, 2021):
-        make_report(
-            editor, center, title=f"Tariff review {year}", publication_date=date(year, 1, 1), files=[]
-        )
+        # The oldest is by far the best match, so only the date can put it last.
+        abstract = "Tariff, tariff, tariff and tariff." if year == 2020 else "Electricity trade and the grid."
+        make_report(editor, center, title=f"Tariff review {year}", abstract=abstract,
+                    publication_date=date(year, 1, 1), files=[])  # fmt: skip
     page = client.get("/search?q=tariff").get_data(as_text=True)
     assert "More than 3 reports found" in page
     years = [int(y) for y in re.findall(r"Tariff review (\d{4})", page)]
-    assert years == sorted(years, reverse=True) and years[0] == 2024
+    assert years == [2024, 2023, 2022, 2021, 2020]
+    monkeypatch.setattr(services, "RANK_LIMIT", 10)
+    ranked = client.get("/search?q=tariff").get_data(as_text=True)
+    assert "5 reports found" in ranked
+    assert [int(y) for y in re.findall(r"Tariff review (\d{4})", ranked)][0] == 2020
     few = client.get("/search?q=tariff&year=2024").get_data(as_text=True)
     assert "1 report found" in few
+
+
+def test_an_edit_without_new_files_reuses_the_text_read_from_the_pdfs(
+    client, center, editor, make_report, monkeypatch
+):
+    reads = []
+    read_pdfs = services._pdf_text
+    monkeypatch.setattr(services, "_pdf_text", lambda report: reads.append(report.id) or read_pdfs(report))
+    report = make_report(editor, center, title="Annual review", abstract="",
+                         files=[pdf_upload(lines=("The quinoa harvest rose sharply",))])  # fmt: skip
+    assert reads == [report.id]
+    data = services.ReportData(
+        section_id=report.section_id, title="Annual review, revised", visibility="public"
+    )
+    services.update_report(editor, report, data, expected_version=report.lock_version)
+    assert reads == [report.id]
+    page = client.get("/search?q=quinoa").get_data(as_text=True)
+    assert "Annual review, revised" in page and "<mark>quinoa</mark>" in page
+
+    services.update_report(
+        editor, report, data, expected_version=report.lock_version,
+        files=[pdf_upload("annex.pdf", lines=("Sorghum yields in the annex",))],
+    )  # fmt: skip
+    assert reads == [report.id, report.id]
+    assert "Annual review, revised" in client.get("/search?q=sorghum").get_data(as_text=True)
+    services.remove_file(editor, report, report.files[0].id)
+    assert reads == [report.id] * 3
+    assert "Annual review, revised" not in client.get("/search?q=quinoa").get_data(as_text=True)
+    assert "Annual review, revised" in client.get("/search?q=sorghum").get_data(as_text=True)
+
+
+def test_simultaneous_saves_that_change_topics_are_a_conflict_too(app, center, editor, make_report):
+    from sqlalchemy import update
+
+    report = make_report(editor, center)
+    seen = report.lock_version
+    theirs = update(Report).where(Report.id == report.id).values(lock_version=seen + 1, title="Theirs")
+    db.session.execute(theirs.execution_options(synchronize_session=False))
+    topic = services.list_topics()[0]
+    data = services.ReportData(
+        section_id=report.section_id, title="Mine", visibility="public", topic_ids=[topic.id]
+    )
+    with pytest.raises(Conflict):
+        services.update_report(editor, report, data, expected_version=seen)
+
+
+def test_a_report_without_a_date_takes_todays_date_in_utc(center, editor, make_report, monkeypatch):
+    from datetime import date
+
+    monkeypatch.setattr(services, "today", lambda: date(2031, 1, 1))
+    assert make_report(editor, center, files=[]).publication_date == date(2031, 1, 1)
+
+
+def test_a_report_is_shared_only_with_centers_that_do_not_see_it_already(
+    center, editor, make_center, make_report
+):
+    from turkicnet.centers.models import CenterStatus
+
+    coauthor, partner, other = (make_center(country_code=code) for code in ("UZ", "AZ", "TR"))
+    applicant = make_center(CenterStatus.PENDING, country_code="KG")
+    report = make_report(editor, center, visibility="network", coauthors=[coauthor])
+    services.share_report(editor, report, [partner.id])
+    candidates = {c.id for c in services.share_candidates(report)}
+    assert {partner.id, other.id} & candidates == {other.id}
+    assert not {center.id, coauthor.id, partner.id, applicant.id} & candidates
+
+    added = services.share_report(
+        editor, report, [coauthor.id, center.id, applicant.id, partner.id, other.id]
+    )
+    assert [s.center_id for s in added] == [other.id]
+    assert sorted(s.center_id for s in report.shares) == sorted([partner.id, other.id])
+    assert services.share_report(editor, report, [coauthor.id]) == []
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "reports.share").order_by(AuditEvent.id.desc())
+    ).first()
+    assert event.target_id == report.id and event.details["centers"] == [other.id]
+
+
+def test_signatory_members_take_part_in_the_conversation_and_unsigned_members_do_not(
+    center, editor, focal_point, make_report, signed_and_unsigned
+):
+    from turkicnet.reports.permissions import can_comment, can_view_comments
+
+    (_signed, member_of_signatory), (_unsigned, member_of_unsigned) = signed_and_unsigned
+    report = make_report(editor, center, visibility="public")
+    services.add_comment(focal_point, report, "A remark for the network")
+    assert can_view_comments(member_of_signatory, report) and can_comment(member_of_signatory, report)
+    assert [c.body for c in services.comments_for(member_of_signatory, report)] == [
+        "A remark for the network"
+    ]
+    assert not can_view_comments(member_of_unsigned, report) and not can_comment(member_of_unsigned, report)
+    assert services.comments_for(member_of_unsigned, report) == []
+
+
+def test_staff_of_a_suspended_signatory_no_longer_see_network_reports(
+    admin, client, login_as, center, editor, make_report, signed_and_unsigned
+):
+    from turkicnet.centers.services import reinstate_center, suspend_center
+    from turkicnet.reports.permissions import can_view_report, visible_reports
+
+    (signed, member), _unsigned = signed_and_unsigned
+    report = make_report(editor, center, visibility="network", title="For the network only")
+
+    def listed():
+        return report.id in set(db.session.scalars(select(Report.id).where(visible_reports(member))))
+
+    login_as(member)
+    assert can_view_report(member, report) and listed()
+    assert client.get(f"/reports/{report.id}").status_code == 200
+    suspend_center(admin, signed, note="Inactive.")
+    assert not can_view_report(member, report) and not listed()
+    assert client.get(f"/reports/{report.id}").status_code == 404
+    assert "For the network only" not in client.get("/search?q=network").get_data(as_text=True)
+    reinstate_center(admin, signed)
+    assert client.get(f"/reports/{report.id}").status_code == 200

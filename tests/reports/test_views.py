@@ -1,8 +1,10 @@
+import csv
 import io
 import re
 
 from tests.conftest import pdf_upload
 from turkicnet.extensions import db
+from turkicnet.reports import services
 from turkicnet.reports.models import Report, Section
 
 
@@ -138,18 +140,28 @@ def test_section_list_filters_by_country_year_and_language(client, center, edito
     )
     make_report(add_staff(other, "editor"), other, title="Uzbek report in Russian", language="ru")
     base = "/sections/national-development-priorities"
-    assert "Uzbek report" not in client.get(f"{base}?country=KZ").get_data(as_text=True)
+    only_kz = client.get(f"{base}?country=KZ").get_data(as_text=True)
+    assert "Kazakh report 2025" in only_kz and "Uzbek report" not in only_kz
     assert "Kazakh report" not in client.get(f"{base}?year=2026").get_data(as_text=True)
+    only_2025 = client.get(f"{base}?year=2025").get_data(as_text=True)
+    assert "Kazakh report 2025" in only_2025 and "Uzbek report" not in only_2025
     only_ru = client.get(f"{base}?language=ru").get_data(as_text=True)
     assert "Uzbek report in Russian" in only_ru and "Kazakh report" not in only_ru
 
 
-def test_csv_export_of_a_section(client, center, editor, make_report):
+def test_csv_export_of_a_section(client, center, editor, make_report, sections):
     make_report(editor, center, title="=HYPERLINK(evil)")
+    make_report(editor, center, title="Posted in the other section",
+                section_id=sections["collaboration-of-research-centers"].id)  # fmt: skip
     response = client.get("/sections/national-development-priorities.csv")
     assert response.mimetype == "text/csv"
-    body = response.get_data(as_text=True)
-    assert "'=HYPERLINK(evil)" in body and "national-development-priorities" not in body.splitlines()[0]
+    assert response.headers["Content-Disposition"] == (
+        "attachment; filename=turkicnet-national-development-priorities.csv"
+    )
+    assert response.data.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert [row["title"] for row in rows] == ["'=HYPERLINK(evil)"]
+    assert client.get("/reports.csv").get_data(as_text=True).count("Posted in the other section") == 1
 
 
 def _count(client, count_queries, path):
@@ -225,3 +237,104 @@ def test_feeds_escape_what_people_typed(client, center, editor, make_report):
         xml.dom.minidom.parseString(body)  # noqa: S318 - our own feed: is it well-formed XML?
         assert "Trade &amp; Investment &lt;b&gt;2026&lt;/b&gt;" in body
         assert "<script>" not in body
+
+
+def test_the_year_filter_offers_every_year_down_to_the_earliest_report_without_scanning_them(
+    client, center, editor, make_report, count_queries
+):
+    from datetime import date
+
+    from turkicnet.reports.services import today
+
+    make_report(editor, center, title="Report of 2019", publication_date=date(2019, 3, 1), files=[])
+    make_report(editor, center, title="Report of 2022", publication_date=date(2022, 3, 1), files=[])
+    with count_queries() as counter:
+        page = client.get("/search?q=report").get_data(as_text=True)
+    offered = [int(y) for y in re.findall(r'<option value="(\d{4})"', page)]
+    assert offered == list(range(today().year, 2018, -1))
+    assert not any("distinct" in statement.lower() for statement in counter.statements)
+    only_2019 = client.get("/sections/national-development-priorities?year=2019").get_data(as_text=True)
+    assert "Report of 2019" in only_2019 and "Report of 2022" not in only_2019
+    assert "1 report found" in client.get("/search?q=report&year=2022").get_data(as_text=True)
+
+
+def test_the_section_page_does_not_read_the_list_of_sections_it_does_not_show(client, count_queries):
+    with count_queries() as counter:
+        assert client.get("/sections/national-development-priorities").status_code == 200
+    assert not [s for s in counter.statements if "ORDER BY sections.position" in s]
+    with count_queries() as counter:
+        page = client.get("/search?q=trade").get_data(as_text=True)
+    assert [s for s in counter.statements if "ORDER BY sections.position" in s]
+    assert "Collaboration of" in page  # the search form offers the sections
+
+
+def test_the_file_size_limit_shown_is_the_configured_one(app, client, login_as, center, editor):
+    app.config["UPLOAD_MAX_SIZE"] = 10 * 1024 * 1024
+    login_as(editor)
+    page = client.get(f"/reports/new?center={center.slug}").get_data(as_text=True)
+    assert "at most 10 MB each" in page
+
+
+_COLLECTIONS = re.compile(r"\b(report_files|report_coauthors|report_shares|topics)\.id\b")
+
+
+def _loads_a_collection(statement: str) -> bool:
+    """The statement loads rows of a report's files, co-authors, shares or topics (it selects
+    their ids, not just a report id as the visibility filter's subqueries do)."""
+    return statement.lstrip().upper().startswith("SELECT") and bool(
+        _COLLECTIONS.search(statement.split(" FROM ", 1)[0])
+    )
+
+
+def test_lists_feeds_and_exports_do_not_load_files_coauthors_shares_or_topics(
+    client, center, editor, make_center, make_report, count_queries
+):
+    partner = make_center(country_code="UZ")
+
+    def post(n):
+        make_report(editor, center, title=f"Listed report {n}", coauthors=[partner],
+                    topic_ids=[t.id for t in services.list_topics()[:2]])  # fmt: skip
+
+    paths = ["/", f"/centers/{center.slug}", f"/countries/{center.country_code}", "/reports.csv",
+             "/feeds/reports.atom", "/sections/national-development-priorities",
+             "/search?q=listed"]  # fmt: skip
+    post(0)
+    post(1)
+    few = {}
+    for path in paths:
+        with count_queries() as counter:
+            response = client.get(path)
+        assert response.status_code == 200 and "Listed report 1" in response.get_data(as_text=True), path
+        assert not [s for s in counter.statements if _loads_a_collection(s)], path
+        few[path] = len(counter.statements)
+    for n in range(2, 6):
+        post(n)
+    for path in paths:
+        with count_queries() as counter:
+            assert "Listed report 5" in client.get(path).get_data(as_text=True), path
+        assert len(counter.statements) == few[path], path
+
+
+def test_the_report_page_does_not_grow_with_coauthors_comments_and_files(
+    client, login_as, center, editor, focal_point, make_center, make_report, count_queries
+):
+    partners = [make_center(country_code=code) for code in ("UZ", "AZ", "TR")]
+    topics = [t.id for t in services.list_topics()[:3]]
+
+    def report_with(n):
+        report = make_report(editor, center, coauthors=partners[:n], topic_ids=topics[:n],
+                             files=[pdf_upload(f"part-{i}.pdf") for i in range(n)])  # fmt: skip
+        for i in range(n):
+            services.add_comment(focal_point, report, f"Remark {i}")
+        return report
+
+    small, large = report_with(1), report_with(3)
+    login_as(editor)
+
+    def count(report):
+        with count_queries() as counter:
+            page = client.get(f"/reports/{report.id}").get_data(as_text=True)
+        assert "part-0.pdf" in page and "Remark 0" in page
+        return len(counter.statements)
+
+    assert count(large) == count(small)

@@ -17,6 +17,7 @@ from ..core.webutil import attach_error
 from ..extensions import login_manager
 from ..protocol import services as protocol_services
 from ..protocol.forms import TextForm, VersionForm
+from ..protocol.permissions import can_edit_version, can_view_version
 from ..reports import services as report_services
 from ..reports.forms import EventForm, SectionForm
 from . import services
@@ -195,7 +196,8 @@ def _render_version(version, form=None, status=200):
         version=version,
         form=form,
         confirm_form=ConfirmForm(formdata=None),
-        languages=protocol_services.LANGUAGE_NAMES,
+        editable=can_edit_version(current_user, version),
+        public=can_view_version(None, version),
         progress=protocol_services.rule_progress(version) if version.text_sha256 else None,
     ), status
 
@@ -254,8 +256,9 @@ def protocol_text(number: int):
                 return redirect(url_for("admin.protocol_version", number=number))
     status = 400 if request.method == "POST" and preview is None else 200
     return render_template(
-        "admin/protocol_text.html", version=version, form=form, preview=preview, existing=existing
-    ), status
+        "admin/protocol_text.html", version=version, form=form, preview=preview,
+        editable=can_edit_version(current_user, version),
+    ), status  # fmt: skip
 
 
 @bp.post("/protocol/v/<int:number>/text/<lang>/delete")
@@ -296,6 +299,17 @@ def _section_form(formdata=None, obj=None):
     return form
 
 
+def _render_sections(form=None, event_form=None, status=200):
+    return render_template(
+        "admin/sections.html",
+        sections=report_services.list_sections(),
+        form=form or _section_form(),
+        confirm_form=ConfirmForm(formdata=None),
+        event_form=event_form or EventForm(formdata=None),
+        events=report_services.list_events(),
+    ), status
+
+
 @bp.route("/sections", methods=["GET", "POST"])
 def sections():
     form = _section_form(request.form if request.method == "POST" else None)
@@ -310,12 +324,7 @@ def sections():
         else:
             flash(_("The section was created."), "success")
             return redirect(url_for("admin.sections"))
-    status = 400 if request.method == "POST" else 200
-    return render_template(
-        "admin/sections.html", sections=report_services.list_sections(), form=form,
-        confirm_form=ConfirmForm(formdata=None), event_form=EventForm(formdata=None),
-        events=report_services.list_events(),
-    ), status  # fmt: skip
+    return _render_sections(form=form, status=400 if request.method == "POST" else 200)
 
 
 @bp.post("/events")
@@ -332,10 +341,7 @@ def create_event():
         else:
             flash(_("The event was recorded."), "success")
             return redirect(url_for("admin.sections"))
-    return render_template(
-        "admin/sections.html", sections=report_services.list_sections(), form=_section_form(),
-        confirm_form=ConfirmForm(formdata=None), event_form=form, events=report_services.list_events(),
-    ), 400  # fmt: skip
+    return _render_sections(event_form=form, status=400)
 
 
 @bp.route("/sections/<slug>", methods=["GET", "POST"])

@@ -468,19 +468,19 @@ def apply_center(actor: User, details: CenterDetails, *, letter, message: str = 
 
 
 def _notify_admins_of_application(center: Center, *, resubmitted: bool) -> None:
-    admins = db.session.scalars(select(User).where(User.is_admin, User.active)).all()
-    for admin in admins:
-        queue_mail(
-            admin,
-            _l("Application resubmitted: %(center)s", center=center.name)
-            if resubmitted
-            else _l("New application: %(center)s", center=center.name),
-            "application_to_review",
-            category="center_decisions",
-            center=center,
-            resubmitted=resubmitted,
-            url=external_url("admin.center", slug=center.slug),
-        )
+    subject = (
+        _l("Application resubmitted: %(center)s", center=center.name)
+        if resubmitted
+        else _l("New application: %(center)s", center=center.name)
+    )
+    _mail_admins(center, subject, "application_to_review", resubmitted=resubmitted)
+
+
+def _mail_admins(center: Center, subject, template: str, **context) -> None:
+    """Mail every active admin about ``center``'s application, with a link to its admin page."""
+    url = external_url("admin.center", slug=center.slug)
+    for admin in db.session.scalars(select(User).where(User.is_admin, User.active)):
+        queue_mail(admin, subject, template, category="center_decisions", center=center, url=url, **context)
 
 
 def update_center(actor: User, center: Center, details: CenterDetails, *, letter=None) -> Center:
@@ -556,12 +556,8 @@ def post_application_message(actor: User, center: Center, body: str) -> Applicat
             center, _l("A message about the application of %(center)s"), "application_message", body=body
         )
     else:
-        for admin in db.session.scalars(select(User).where(User.is_admin, User.active)):
-            queue_mail(
-                admin, _l("%(center)s wrote about its application", center=center.name), "application_reply",
-                category="center_decisions", center=center, author=actor, body=body,
-                url=external_url("admin.center", slug=center.slug),
-            )  # fmt: skip
+        subject = _l("%(center)s wrote about its application", center=center.name)
+        _mail_admins(center, subject, "application_reply", author=actor, body=body)
     commit()
     return message
 
@@ -754,9 +750,7 @@ def request_to_join(actor: User, center: Center, *, message: str = "") -> JoinRe
     link = external_url("centers.staff", slug=center.slug)
     for membership in center.memberships:
         if membership.role is Role.FOCAL_POINT:
-            notice = notify(membership.user, "join_requested", link=link, center=center.name)
-            # ``user`` names notify()'s recipient parameter, so the requester is set on the params.
-            notice.params = {**notice.params, "user": actor.full_name}
+            notify(membership.user, "join_requested", link=link, user=actor.full_name, center=center.name)
             queue_mail(
                 membership.user,
                 _l("%(user)s asks to join %(center)s", user=actor.full_name, center=center.name),

@@ -1,16 +1,13 @@
 """Center pages: the public directory, applying, the application thread and staff."""
 
-import csv
-import io
-
-from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from ..core.errors import Conflict, InvalidState, NotFound, ValidationFailed
 from ..core.forms import ConfirmForm
-from ..core.webutil import attach_error, spreadsheet_safe
+from ..core.webutil import attach_error, csv_response
 from ..reports import permissions as report_permissions
 from ..reports import services as report_services
 from . import services
@@ -77,48 +74,40 @@ def directory_csv():
     country = request.args.get("country", "").upper()
     q = request.args.get("q", "").strip()[:100]
     rows = services.directory_rows(current_user, country=country, q=q)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "slug",
-            "name",
-            "native_name",
-            "acronym",
-            "country_code",
-            "country",
-            "ots_standing",
-            "city",
-            "website",
-            "kind",
-            "parent_body",
-            "founded_year",
-        ]
-    )
-    for center in rows:
-        writer.writerow(
-            [
-                spreadsheet_safe(value)
-                for value in (
-                    center.slug,
-                    center.name,
-                    center.native_name,
-                    center.acronym,
-                    center.country_code,
-                    center.country.name,
-                    center.country.ots_standing.value,
-                    center.city,
-                    center.website,
-                    center.kind.value,
-                    center.parent_body,
-                    center.founded_year or "",
-                )
-            ]
-        )
-    return Response(
-        out.getvalue().encode("utf-8-sig"),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=turkicnet-centers.csv"},
+    header = [
+        "slug",
+        "name",
+        "native_name",
+        "acronym",
+        "country_code",
+        "country",
+        "ots_standing",
+        "city",
+        "website",
+        "kind",
+        "parent_body",
+        "founded_year",
+    ]
+    return csv_response(
+        header,
+        (
+            (
+                center.slug,
+                center.name,
+                center.native_name,
+                center.acronym,
+                center.country_code,
+                center.country.name,
+                center.country.ots_standing.value,
+                center.city,
+                center.website,
+                center.kind.value,
+                center.parent_body,
+                center.founded_year or "",
+            )
+            for center in rows
+        ),
+        "turkicnet-centers.csv",
     )
 
 
@@ -151,9 +140,8 @@ def country(code: str):
         current_user, country=country.code, page=request.args.get("page", 1, type=int)
     )
     reports = report_services.report_page(
-        current_user, report_services.Filters(country=country.code), per_page=10,
-        page=request.args.get("reports_page", 1, type=int),
-    )  # fmt: skip
+        current_user, report_services.Filters(country=country.code), per_page=10
+    )
     return render_template("centers/country.html", country=country, page=page, reports=reports)
 
 

@@ -13,6 +13,7 @@ from ..centers import services as center_services
 from ..centers.models import Center, Membership, Role
 from ..extensions import db
 from .pdf import simple_pdf
+from .text import slugify
 from .timeutil import utcnow
 
 DEMO_PASSWORD = "astana workshop demo 2023"  # noqa: S105 - demo data, printed by seed-demo
@@ -166,17 +167,19 @@ CENTERS = [
 ]
 
 
+def _pdf(lines: list[str], filename: str) -> FileStorage:
+    return FileStorage(stream=BytesIO(simple_pdf(lines)), filename=filename, content_type="application/pdf")
+
+
 def _letter(center_name: str) -> FileStorage:
-    pdf = simple_pdf(
-        [
-            "Nomination letter (demo)",
-            "",
-            f"We nominate {center_name}",
-            "as the official economic policy research center",
-            "of our state in the TurkicNet network.",
-        ]
-    )
-    return FileStorage(stream=BytesIO(pdf), filename="nomination-letter.pdf", content_type="application/pdf")
+    lines = [
+        "Nomination letter (demo)",
+        "",
+        f"We nominate {center_name}",
+        "as the official economic policy research center",
+        "of our state in the TurkicNet network.",
+    ]
+    return _pdf(lines, "nomination-letter.pdf")
 
 
 def seed_demo() -> list[tuple[str, str, str]]:
@@ -336,26 +339,19 @@ def _post_reports(people: dict[str, User]) -> None:
     for key, slug, title, abstract, visibility, coauthors, keywords, language in REPORTS:
         author = people[key]
         center = next(m.center for m in author.memberships if m.is_primary)
-        coauthor_ids = [centers[acronym].id for acronym in coauthors]
+        partners = [centers[acronym] for acronym in coauthors]
+        coauthor_ids = [partner.id for partner in partners]
         data = report_services.ReportData(
             section_id=sections[slug].id, title=title, abstract=abstract, authors=[author.full_name],
             coauthor_center_ids=coauthor_ids, language=language, keywords=keywords,
             visibility="draft" if coauthor_ids else visibility,
         )  # fmt: skip
-        pdf = simple_pdf([title[:80].encode("latin-1", "replace").decode("latin-1"), "", *keywords])
-        upload = FileStorage(
-            stream=BytesIO(pdf), filename=f"{slugify_name(title)}.pdf", content_type="application/pdf"
-        )
+        first_line = title[:80].encode("latin-1", "replace").decode("latin-1")
+        upload = _pdf([first_line, "", *keywords], f"{slugify(title)[:50]}.pdf")
         report = report_services.create_report(author, center, data, files=[upload])
-        for center_id in coauthor_ids:
-            confirmer = next(m.user for m in db.session.get(Center, center_id).memberships if m.is_primary)
-            report_services.confirm_coauthorship(confirmer, report, center_id)
+        for partner in partners:
+            confirmer = next(m.user for m in partner.memberships if m.is_primary)
+            report_services.confirm_coauthorship(confirmer, report, partner.id)
         if coauthor_ids:
             data.visibility = visibility
             report_services.update_report(author, report, data, expected_version=report.lock_version)
-
-
-def slugify_name(title: str) -> str:
-    from .text import slugify
-
-    return slugify(title)[:50]

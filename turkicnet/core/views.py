@@ -31,7 +31,7 @@ def home():
         counts=center_services.network_counts(),
         version=version,
         progress=protocol_services.rule_progress(version) if version else None,
-        latest=report_services.latest_public(5),
+        latest=report_services.feed_reports(limit=5),
     )
 
 

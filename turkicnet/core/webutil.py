@@ -1,8 +1,11 @@
-"""Small helpers for views: safe redirects and putting service errors on forms."""
+"""Small helpers for views: safe redirects, CSV downloads and putting service errors on forms."""
 
+import csv
+import io
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from flask import redirect, request, url_for
+from flask import Response, redirect, request, url_for
 
 from .errors import ValidationFailed
 
@@ -28,6 +31,21 @@ def spreadsheet_safe(value) -> str:
     """A CSV cell that spreadsheet programs will not read as a formula."""
     text = str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def csv_response(header: list[str], rows: Iterable[Iterable], filename: str) -> Response:
+    """A CSV download: UTF-8 with a byte-order mark (so spreadsheet programs read it as
+    UTF-8), every cell of ``rows`` through :func:`spreadsheet_safe`."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([spreadsheet_safe(value) for value in row])
+    return Response(
+        out.getvalue().encode("utf-8-sig"),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename={filename}"},
+    )
 
 
 def attach_error(form, error: ValidationFailed) -> None:

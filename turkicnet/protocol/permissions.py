@@ -1,5 +1,7 @@
 """Who may do what with the protocol."""
 
+from sqlalchemy import true
+
 from ..centers.models import CenterStatus
 from ..centers.permissions import membership_of
 from ..core.permissions import is_admin
@@ -13,9 +15,27 @@ def can_manage_protocol(actor) -> bool:
     return is_admin(actor)
 
 
+def can_edit_version(actor, version: ProtocolVersion) -> bool:
+    """Only a draft's title, rule and texts change; opening fixes them for good."""
+    return can_manage_protocol(actor) and version.status is VersionStatus.DRAFT
+
+
 def can_view_version(actor, version: ProtocolVersion) -> bool:
     """Drafts are the Secretariat's; every other version is public."""
     return version.status is not VersionStatus.DRAFT or is_admin(actor)
+
+
+def visible_versions(actor):
+    """SQL filter over :class:`ProtocolVersion`: the versions ``actor`` may see
+    (:func:`can_view_version` for a list)."""
+    if is_admin(actor):
+        return true()
+    return ProtocolVersion.status != VersionStatus.DRAFT
+
+
+def is_open_for_signature(version: ProtocolVersion) -> bool:
+    """Only an open or in-force version can be signed (DESIGN §4)."""
+    return version.status in SIGNABLE
 
 
 def can_sign_for(actor, center) -> bool:
@@ -29,8 +49,15 @@ def can_sign_for(actor, center) -> bool:
     )
 
 
-def signing_centers(actor) -> list:
-    """The centers the actor may sign for."""
+def can_sign_version(actor, center, version: ProtocolVersion) -> bool:
+    """The actor may sign ``version`` for ``center`` now."""
+    return can_sign_for(actor, center) and is_open_for_signature(version)
+
+
+def signing_centers(actor, version: ProtocolVersion | None = None) -> list:
+    """The centers the actor may sign for; given a ``version``, may sign that version for now."""
     if not getattr(actor, "is_authenticated", False):
         return []
-    return [m.center for m in actor.memberships if can_sign_for(actor, m.center)]
+    if version is None:
+        return [m.center for m in actor.memberships if can_sign_for(actor, m.center)]
+    return [m.center for m in actor.memberships if can_sign_version(actor, m.center, version)]

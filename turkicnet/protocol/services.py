@@ -5,10 +5,11 @@ import difflib
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app, g
+from flask import current_app, g, has_app_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import selectinload
 
 from ..auth import passwords
 from ..centers.models import Center, CenterStatus, Country, Membership, OtsStanding, Role
@@ -22,7 +23,17 @@ from ..core.urls import external_url
 from ..extensions import db
 from . import ledger
 from .models import Checkpoint, LedgerEntry, LedgerKey, ProtocolText, ProtocolVersion, VersionStatus
-from .permissions import SIGNABLE, can_manage_protocol, can_sign_for, can_view_version
+from .permissions import (
+    SIGNABLE,
+    can_edit_version,
+    can_manage_protocol,
+    can_sign_for,
+    can_sign_version,
+    can_view_version,
+    is_open_for_signature,
+    signing_centers,
+    visible_versions,
+)
 
 LANGUAGE_NAMES = {
     "en": "English",
@@ -43,13 +54,18 @@ STATUS_LABELS = {
 }
 
 
+def readable_stamp(stamp: str) -> str:
+    """A ledger time (``2026-11-29T10:00:00Z``) as people read it: ``2026-11-29 10:00:00 UTC``."""
+    return stamp.replace("T", " ").replace("Z", " UTC")
+
+
 class AlreadySigned(Conflict):
     """The center already holds a standing signature on the version."""
 
     def __init__(self, entry: LedgerEntry, center_name: str):
         super().__init__(
             _("%(center)s already signed version %(version)d on %(date)s.",
-              center=center_name, version=entry.version, date=entry.at.replace("T", " ").replace("Z", " UTC"))
+              center=center_name, version=entry.version, date=readable_stamp(entry.at))
         )  # fmt: skip
         self.seq = entry.seq
 
@@ -65,45 +81,69 @@ def get_version(actor, number: int) -> ProtocolVersion:
     return version
 
 
-def current_version() -> ProtocolVersion | None:
-    """The version in force, or else the newest open one."""
+def _current_of(versions: list[ProtocolVersion]) -> ProtocolVersion | None:
+    """Among ``versions`` (newest first): the one in force, or else the newest open one."""
     for status in (VersionStatus.IN_FORCE, VersionStatus.OPEN):
-        version = db.session.scalar(
-            select(ProtocolVersion)
-            .where(ProtocolVersion.status == status)
-            .order_by(ProtocolVersion.number.desc())
-            .limit(1)
-        )
-        if version is not None:
-            return version
+        for version in versions:
+            if version.status is status:
+                return version
     return None
 
 
-def open_versions() -> list[ProtocolVersion]:
-    """Versions that can be signed now, newest first."""
-    return list(
+def current_version() -> ProtocolVersion | None:
+    """The version in force, or else the newest open one."""
+    return _current_of(
         db.session.scalars(
             select(ProtocolVersion)
             .where(ProtocolVersion.status.in_(SIGNABLE))
             .order_by(ProtocolVersion.number.desc())
-        )
+        ).all()
     )
 
 
 def list_versions(actor) -> list[ProtocolVersion]:
-    query = select(ProtocolVersion).order_by(ProtocolVersion.number.desc())
-    if not can_manage_protocol(actor):
-        query = query.where(ProtocolVersion.status != VersionStatus.DRAFT)
-    return list(db.session.scalars(query))
+    """The versions ``actor`` may see, newest first, with their texts."""
+    return list(
+        db.session.scalars(
+            select(ProtocolVersion)
+            .where(visible_versions(actor))
+            .options(selectinload(ProtocolVersion.texts))
+            .order_by(ProtocolVersion.number.desc())
+        )
+    )
 
 
 def previous_version(version: ProtocolVersion) -> ProtocolVersion | None:
+    """The public version before ``version``: the one its changes are shown against."""
     return db.session.scalar(
         select(ProtocolVersion)
-        .where(ProtocolVersion.number < version.number, ProtocolVersion.status != VersionStatus.DRAFT)
+        .where(visible_versions(None), ProtocolVersion.number < version.number)
         .order_by(ProtocolVersion.number.desc())
         .limit(1)
     )
+
+
+@dataclass
+class Overview:
+    """The protocol's front page, read from one list of versions."""
+
+    versions: list[ProtocolVersion]  # those the actor may see, newest first
+    current: ProtocolVersion | None
+    previous: ProtocolVersion | None
+    signable: list[ProtocolVersion]  # newest first
+
+
+def overview(actor) -> Overview:
+    """The current version, the public one before it, those open for signature, and all
+    the versions ``actor`` may see."""
+    versions = list_versions(actor)
+    current = _current_of(versions)
+    previous = None
+    if current is not None:
+        previous = next(
+            (v for v in versions if v.number < current.number and can_view_version(None, v)), None
+        )
+    return Overview(versions, current, previous, [v for v in versions if is_open_for_signature(v)])
 
 
 def get_text(version: ProtocolVersion, language: str) -> ProtocolText:
@@ -111,15 +151,6 @@ def get_text(version: ProtocolVersion, language: str) -> ProtocolText:
     if version_text is None:
         raise NotFound(_("This version has no text in that language."))
     return version_text
-
-
-def _latest_seq_by_center(version_number: int | None = None):
-    query = select(LedgerEntry.center, LedgerEntry.version, func.max(LedgerEntry.seq).label("seq")).group_by(
-        LedgerEntry.center, LedgerEntry.version
-    )
-    if version_number is not None:
-        query = query.where(LedgerEntry.version == version_number)
-    return query.subquery()
 
 
 def standing_entry(center_slug: str, version_number: int) -> LedgerEntry | None:
@@ -133,50 +164,47 @@ def standing_entry(center_slug: str, version_number: int) -> LedgerEntry | None:
     return latest if latest is not None and latest.action == "sign" else None
 
 
-def standing_signatures(version_number: int) -> list[LedgerEntry]:
-    """Every standing signature on one version, in one query."""
-    latest = _latest_seq_by_center(version_number)
-    return list(
-        db.session.scalars(
-            select(LedgerEntry)
-            .join(latest, LedgerEntry.seq == latest.c.seq)
-            .where(LedgerEntry.action == "sign")
-            .order_by(LedgerEntry.seq)
-        )
-    )
-
-
 def signatory_slugs() -> frozenset[str]:
-    """Slugs of the centers holding a standing signature on an open or in-force version.
+    """Slugs of the signatory members (DESIGN §1): approved centers holding a standing
+    signature on an open or in-force version.
 
     Read once per request: every place that shows a center's standing shares it.
     """
-    cached = g.get("turkicnet_signatory_slugs") if _has_g() else None
+    cached = g.get("turkicnet_signatory_slugs") if has_app_context() else None
     if cached is not None:
         return cached
-    latest = _latest_seq_by_center()
+    latest = (
+        select(func.max(LedgerEntry.seq).label("seq"))
+        .group_by(LedgerEntry.center, LedgerEntry.version)
+        .subquery()
+    )
     slugs = frozenset(
         db.session.scalars(
             select(LedgerEntry.center)
             .join(latest, LedgerEntry.seq == latest.c.seq)
             .join(ProtocolVersion, ProtocolVersion.number == LedgerEntry.version)
-            .where(LedgerEntry.action == "sign", ProtocolVersion.status.in_(SIGNABLE))
+            .join(Center, Center.slug == LedgerEntry.center)
+            .where(
+                LedgerEntry.action == "sign",
+                ProtocolVersion.status.in_(SIGNABLE),
+                Center.status == CenterStatus.APPROVED,
+            )
         )
     )
-    if _has_g():
+    if has_app_context():
         g.turkicnet_signatory_slugs = slugs
     return slugs
 
 
-def _has_g() -> bool:
-    from flask import has_app_context
-
-    return has_app_context()
-
-
 def forget_cached_standing() -> None:
-    if _has_g():
+    if has_app_context():
         g.pop("turkicnet_signatory_slugs", None)
+
+
+@event.listens_for(Center.status, "set")
+def _center_status_changed(center, value, old_value, initiator) -> None:
+    # Only approved centers are signatories: suspending or reinstating one changes the set.
+    forget_cached_standing()
 
 
 @dataclass
@@ -199,24 +227,6 @@ class RuleProgress:
         return self.missing_centers == 0 and self.missing_states == 0
 
 
-def rule_progress(version: ProtocolVersion) -> RuleProgress:
-    """Standing signatures on ``version`` counted against its entry-into-force rule."""
-    slugs = [entry.center for entry in standing_signatures(version.number)]
-    counted: list[tuple[str, OtsStanding]] = []
-    if slugs:
-        # Only members count: a suspended or former center's signature stands in the ledger
-        # but does not make it a signatory (DESIGN §1).
-        counted = list(
-            db.session.execute(
-                select(Center.country_code, Country.ots_standing)
-                .join(Country, Country.code == Center.country_code)
-                .where(Center.slug.in_(slugs), Center.status == CenterStatus.APPROVED)
-            ).all()
-        )
-    states = {code for code, standing in counted if standing is OtsStanding.MEMBER}
-    return RuleProgress(len(counted), version.required_centers, len(states), version.required_states)
-
-
 @dataclass
 class StatusRow:
     center: Center
@@ -230,34 +240,55 @@ class StatusRow:
 
     @property
     def standing(self) -> bool:
-        """Counted as a signatory: the signature stands and the center is a member."""
+        """Counted as a signatory: the signature stands and the center is a member (a suspended
+        or former center's signature stays in the ledger but counts for nothing, DESIGN §1)."""
         return self.signature_stands and self.center.status is CenterStatus.APPROVED
 
 
-def status_table(version: ProtocolVersion, *, sort: str = "country") -> list[StatusRow]:
-    """Each center that ever signed the version: its latest signature and withdrawal."""
-    rows = db.session.execute(
-        select(LedgerEntry.center, LedgerEntry.action, func.max(LedgerEntry.seq))
+def status_table(
+    version: ProtocolVersion, *, sort: str = "country", descending: bool = False
+) -> list[StatusRow]:
+    """Each center that ever signed the version: its latest signature and withdrawal, in one query.
+
+    ``sort="date"`` orders the rows by the date of signature; anything else by country, then name.
+    """
+    latest = (
+        select(func.max(LedgerEntry.seq))
         .where(LedgerEntry.version == version.number)
         .group_by(LedgerEntry.center, LedgerEntry.action)
+    )
+    found = db.session.execute(
+        select(LedgerEntry, Center)
+        .join(Center, Center.slug == LedgerEntry.center)
+        .where(LedgerEntry.seq.in_(latest))
     ).all()
-    seqs = [seq for _center, _action, seq in rows]
-    entries = {e.seq: e for e in db.session.scalars(select(LedgerEntry).where(LedgerEntry.seq.in_(seqs)))}
-    slugs = {center for center, _action, _seq in rows}
-    centers = {c.slug: c for c in db.session.scalars(select(Center).where(Center.slug.in_(slugs)))}
-    by_center: dict[str, dict[str, LedgerEntry]] = {}
-    for center, action, seq in rows:
-        by_center.setdefault(center, {})[action] = entries[seq]
-    table = [
-        StatusRow(centers[slug], actions.get("sign"), actions.get("withdraw"))
-        for slug, actions in by_center.items()
-        if slug in centers
-    ]
+    by_center: dict[str, StatusRow] = {}
+    for entry, center in found:
+        row = by_center.setdefault(center.slug, StatusRow(center, None, None))
+        if entry.action == "sign":
+            row.signed = entry
+        else:
+            row.withdrawn = entry
+    table = list(by_center.values())
     if sort == "date":
         table.sort(key=lambda row: (row.signed.seq if row.signed else 0, row.center.name))
     else:
         table.sort(key=lambda row: (row.center.country.sort_order, row.center.name))
+    if descending:
+        table.reverse()
     return table
+
+
+def rule_progress(version: ProtocolVersion, rows: list[StatusRow] | None = None) -> RuleProgress:
+    """Standing signatures on ``version`` counted against its entry-into-force rule.
+
+    ``rows`` is the version's :func:`status_table`, when the caller has read it already.
+    """
+    if rows is None:
+        rows = status_table(version)
+    counted = [row.center for row in rows if row.standing]
+    states = {center.country_code for center in counted if center.country.ots_standing is OtsStanding.MEMBER}
+    return RuleProgress(len(counted), version.required_centers, len(states), version.required_states)
 
 
 def totals_by_country(rows: list[StatusRow]) -> list[tuple[Country, int]]:
@@ -304,7 +335,7 @@ class Notice:
     kind: str  # opened, signed, withdrawn, in_force, superseded
     when: datetime
     version: int
-    title: str
+    title: str = ""  # the version's, for "opened"
     center: Center | None = None
     entry: LedgerEntry | None = None
 
@@ -320,13 +351,7 @@ def _parse_stamp(stamp: str) -> datetime:
 def notices(limit: int = 50) -> list[Notice]:
     """Depositary notices, newest first: derived from the versions' dates and the ledger."""
     found: list[Notice] = []
-    versions = {
-        v.number: v
-        for v in db.session.scalars(
-            select(ProtocolVersion).where(ProtocolVersion.status != VersionStatus.DRAFT)
-        )
-    }
-    for version in versions.values():
+    for version in db.session.scalars(select(ProtocolVersion).where(visible_versions(None))):
         for kind, when in (
             ("opened", version.opened_at),
             ("in_force", version.in_force_at),
@@ -341,9 +366,8 @@ def notices(limit: int = 50) -> list[Notice]:
     }
     for entry in entries:
         kind = "signed" if entry.action == "sign" else "withdrawn"
-        title = versions[entry.version].title if entry.version in versions else ""
         found.append(
-            Notice(kind, _parse_stamp(entry.at), entry.version, title, centers.get(entry.center), entry)
+            Notice(kind, _parse_stamp(entry.at), entry.version, center=centers.get(entry.center), entry=entry)
         )
     found.sort(key=lambda notice: (notice.when, notice.entry.seq if notice.entry else 0), reverse=True)
     return found[:limit]
@@ -363,8 +387,10 @@ def text_diff(old: str, new: str) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------- versions (admins)
 
 
-def _require_draft(version: ProtocolVersion) -> None:
-    if version.status is not VersionStatus.DRAFT:
+def _require_editable(actor, version: ProtocolVersion) -> None:
+    """:raises PermissionDenied: unless an admin; :raises InvalidState: unless a draft"""
+    require(can_manage_protocol(actor))
+    if not can_edit_version(actor, version):
         raise InvalidState(_("Version %(n)d is no longer a draft: its texts are fixed.", n=version.number))
 
 
@@ -404,8 +430,7 @@ def update_version(actor, version, *, title: str, required_centers: int, require
     :raises PermissionDenied: unless an admin
     :raises InvalidState: unless the version is a draft
     """
-    require(can_manage_protocol(actor))
-    _require_draft(version)
+    _require_editable(actor, version)
     title = normalise_line(title)
     if not title:
         raise ValidationFailed("title", _("Give the version a title."))
@@ -428,8 +453,7 @@ def save_text(actor, version, *, language: str, body: str, authentic: bool) -> P
     :raises ValidationFailed: for an unknown language, an empty text, or an English text
         that is not authentic
     """
-    require(can_manage_protocol(actor))
-    _require_draft(version)
+    _require_editable(actor, version)
     if language not in LANGUAGE_NAMES:
         raise ValidationFailed("language", _("Choose one of the offered languages."))
     canonical = ledger.canonical_text(body or "")
@@ -455,8 +479,7 @@ def delete_text(actor, version, *, language: str) -> None:
     :raises PermissionDenied: unless an admin
     :raises InvalidState: unless a draft, or for the English text
     """
-    require(can_manage_protocol(actor))
-    _require_draft(version)
+    _require_editable(actor, version)
     if language == "en":
         raise InvalidState(_("Every version has an English text."))
     version_text = get_text(version, language)
@@ -471,8 +494,7 @@ def open_version(actor, version: ProtocolVersion) -> ProtocolVersion:
     :raises PermissionDenied: unless an admin
     :raises InvalidState: unless a draft with an authentic English text
     """
-    require(can_manage_protocol(actor))
-    _require_draft(version)
+    _require_editable(actor, version)
     english = version.text("en")
     if english is None or not english.authentic:
         raise InvalidState(_("A version needs an authentic English text before it is opened."))
@@ -504,6 +526,14 @@ def _check_signer(signer_name: str, signer_title: str) -> tuple[str, str]:
     return signer_name[:200], signer_title[:200]
 
 
+def _require_signable(actor, center: Center, version: ProtocolVersion) -> None:
+    """:raises PermissionDenied: unless the actor may sign for the center;
+    :raises InvalidState: unless the version is open or in force"""
+    require(can_sign_for(actor, center), _("Only an authorised signatory of an approved center may sign."))
+    if not can_sign_version(actor, center, version):
+        raise InvalidState(_("Version %(n)d is not open for signature.", n=version.number))
+
+
 def _check_reauthentication(actor, password: str) -> None:
     if not passwords.verify_password(actor.password_hash, password or ""):
         raise ValidationFailed("password", _("This is not your password."))
@@ -528,9 +558,7 @@ def sign_protocol(
     :raises AlreadySigned: when the center already holds a standing signature on it
     :raises ValidationFailed: for a missing name, position, confirmation or wrong password
     """
-    require(can_sign_for(actor, center), _("Only an authorised signatory of an approved center may sign."))
-    if version.status not in SIGNABLE:
-        raise InvalidState(_("Version %(n)d is not open for signature.", n=version.number))
+    _require_signable(actor, center, version)
     if fingerprint != version.text_sha256:
         raise Conflict(_("The text is not the one you were shown: reload the page and read it again."))
     signer_name, signer_title = _check_signer(signer_name, signer_title)
@@ -542,12 +570,11 @@ def sign_protocol(
     ledger.lock()
     # Under the lock, look again: an amendment may have entered into force meanwhile.
     db.session.refresh(version)
-    if version.status not in SIGNABLE:
+    try:
+        _require_signable(actor, center, version)
+    except InvalidState:
         db.session.rollback()
-        raise InvalidState(_("Version %(n)d is not open for signature.", n=version.number))
-    if fingerprint != version.text_sha256:
-        db.session.rollback()
-        raise Conflict(_("The text is not the one you were shown: reload the page and read it again."))
+        raise
     existing = standing_entry(center.slug, version.number)
     if existing is not None:
         error = AlreadySigned(existing, center.name)
@@ -559,8 +586,8 @@ def sign_protocol(
     )  # fmt: skip
     audit.record(actor, "protocol.sign", center, version=version.number, seq=entry.seq, hash=entry.hash)
     _mail_receipt(actor, center, entry, checkpoint, _l("You signed the cooperation protocol for %(center)s"))
-    forget_cached_standing()
     _enter_into_force_if_due(actor, version)
+    forget_cached_standing()
     commit()
     return entry
 
@@ -665,13 +692,22 @@ def verify_ledger(*, workers: int | None = None) -> ledger.Verification:
 
 
 def signing_center(actor, slug: str | None) -> Center:
-    """The center the actor signs for: the one named, or the only one they may sign for.
+    """The center the actor signs for: the one named, or the first they may sign for.
 
     :raises PermissionDenied: when the actor may sign for no such center
     """
-    from .permissions import signing_centers
-
     centers = signing_centers(actor)
     chosen = [c for c in centers if c.slug == slug] if slug else centers[:1]
     require(bool(chosen), _("Only an authorised signatory of an approved center may sign."))
     return chosen[0]
+
+
+def center_to_sign(actor, slug: str | None, version: ProtocolVersion) -> Center:
+    """The center the actor would sign ``version`` for (the signing page, before the form).
+
+    :raises PermissionDenied: when the actor may sign for no such center
+    :raises InvalidState: unless the version is open or in force
+    """
+    center = signing_center(actor, slug)
+    _require_signable(actor, center, version)
+    return center

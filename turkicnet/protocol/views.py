@@ -15,7 +15,10 @@ from .permissions import signing_centers
 bp = Blueprint("protocol", __name__, url_prefix="/protocol")
 
 
-def _version_context(version, compare: str = ""):
+bp.add_app_template_filter(services.readable_stamp, "readable_stamp")
+
+
+def _version_context(version, rows, *, previous, compare: str = ""):
     english = services.get_text(version, "en")
     other = version.text(compare) if compare and compare != "en" else None
     return {
@@ -24,32 +27,29 @@ def _version_context(version, compare: str = ""):
         "english_html": render_markdown(english.body),
         "other": other,
         "other_html": render_markdown(other.body) if other else None,
-        "previous": services.previous_version(version),
-        "progress": services.rule_progress(version) if version.text_sha256 else None,
+        "previous": previous,
+        "rows": rows,
+        "progress": services.rule_progress(version, rows) if version.text_sha256 else None,
     }
 
 
 @bp.get("")
 def index():
-    version = services.current_version()
+    overview = services.overview(current_user)
+    version = overview.current
     if version is None:
-        return render_template(
-            "protocol/index.html", version=None, versions=services.list_versions(current_user)
-        )
-    sort = request.args.get("sort", "country")
-    rows = services.status_table(version, sort=sort if sort in ("country", "date") else "country")
-    if request.args.get("dir") == "desc":
-        rows.reverse()
+        return render_template("protocol/index.html", version=None, versions=overview.versions)
+    sort, direction = request.args.get("sort", "country"), request.args.get("dir", "asc")
+    rows = services.status_table(version, sort=sort, descending=direction == "desc")
     return render_template(
         "protocol/index.html",
-        **_version_context(version),
-        rows=rows,
+        **_version_context(version, rows, previous=overview.previous),
         totals=services.totals_by_country(rows),
-        versions=services.list_versions(current_user),
-        open_versions=services.open_versions(),
+        versions=overview.versions,
+        open_versions=overview.signable,
         my_centers=signing_centers(current_user),
         sort=sort,
-        direction=request.args.get("dir", "asc"),
+        direction=direction,
     )
 
 
@@ -60,11 +60,9 @@ def version(number: int):
     rows = services.status_table(version) if version.text_sha256 else []
     return render_template(
         "protocol/version.html",
-        **_version_context(version, compare),
-        rows=rows,
+        **_version_context(version, rows, previous=services.previous_version(version), compare=compare),
         compare=compare,
-        languages=services.LANGUAGE_NAMES,
-        my_centers=signing_centers(current_user),
+        my_centers=signing_centers(current_user, version),
     )
 
 
@@ -74,8 +72,8 @@ def text(number: int, lang: str):
     version_text = services.get_text(version, lang)
     return Response(
         version_text.body.encode("utf-8"),
-        mimetype="text/markdown",
-        headers={"Content-Type": "text/markdown; charset=utf-8", "X-Text-SHA256": version_text.sha256},
+        content_type="text/markdown; charset=utf-8",
+        headers={"X-Text-SHA256": version_text.sha256},
     )
 
 
@@ -91,10 +89,9 @@ def diff(number: int):
     return render_template("protocol/diff.html", version=version, previous=previous, lines=lines)
 
 
-def _sign_form(version, center):
-    form = SignForm()
+def _prefill_signer(form):
+    """On the first view, the signatory's name and position as their account has them."""
     if request.method == "GET":
-        form.fingerprint.data = version.text_sha256
         form.signer_name.data = current_user.full_name
         form.signer_title.data = current_user.position
     return form
@@ -105,9 +102,11 @@ def _sign_form(version, center):
 @limiter.limit("10 per 10 minutes", methods=["POST"])
 def sign(number: int):
     version = services.get_version(current_user, number)
-    center = services.signing_center(current_user, request.args.get("center"))
+    center = services.center_to_sign(current_user, request.args.get("center"), version)
     standing = services.standing_entry(center.slug, version.number)
-    form = _sign_form(version, center)
+    form = _prefill_signer(SignForm())
+    if request.method == "GET":
+        form.fingerprint.data = version.text_sha256
     if form.validate_on_submit():
         try:
             entry = services.sign_protocol(
@@ -140,11 +139,8 @@ def withdraw(number: int):
     version = services.get_version(current_user, number)
     center = services.signing_center(current_user, request.args.get("center"))
     standing = services.standing_entry(center.slug, version.number)
-    form = WithdrawForm()
-    if request.method == "GET":
-        form.signer_name.data = current_user.full_name
-        form.signer_title.data = current_user.position
-    if standing is not None and form.validate_on_submit():
+    form = _prefill_signer(WithdrawForm())
+    if form.validate_on_submit():
         try:
             entry = services.withdraw_signature(
                 current_user, center, version,

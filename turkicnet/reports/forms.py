@@ -1,5 +1,6 @@
 """Report and section forms: shape only."""
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
@@ -46,10 +47,15 @@ class ReportForm(FlaskForm):
         _l("Or: where the report is hosted on your center's site"),
         validators=[Optional(), URL(require_tld=True), Length(max=500)],
     )
-    files = MultipleFileField(
-        _l("Files"),
-        description=_l("PDF, DOCX, XLSX, PPTX, ODT, ODS or CSV; at most %(mb)d MB each.", mb=25),
-    )
+    files = MultipleFileField(_l("Files"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The limit the upload service applies, as configured.
+        self.files.description = _l(
+            "PDF, DOCX, XLSX, PPTX, ODT, ODS or CSV; at most %(mb)d MB each.",
+            mb=current_app.config["UPLOAD_MAX_SIZE"] // (1024 * 1024),
+        )
 
     def set_choices(self, *, sections, centers, languages, topics, visibilities) -> None:
         self.section_id.choices = [SelectChoice(s.id, s.title) for s in sections]

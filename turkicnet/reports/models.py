@@ -85,15 +85,17 @@ class Report(db.Model):
 
     lead_center = relationship("Center", lazy="joined", innerjoin=True)
     section: Mapped[Section] = relationship(lazy="joined", innerjoin=True)
-    topics: Mapped[list[Topic]] = relationship(secondary=report_topics, lazy="selectin", order_by=Topic.title)
+    # Loaded when read: lists, feeds, search and exports never read these, and the report
+    # page reads each once (one SELECT each, whatever their length).
+    topics: Mapped[list[Topic]] = relationship(secondary=report_topics, lazy="select", order_by=Topic.title)
     coauthors: Mapped[list["ReportCoauthor"]] = relationship(
-        back_populates="report", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="report", cascade="all, delete-orphan", lazy="select"
     )
     shares: Mapped[list["ReportShare"]] = relationship(
-        back_populates="report", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="report", cascade="all, delete-orphan", lazy="select"
     )
     files: Mapped[list["ReportFile"]] = relationship(
-        back_populates="report", cascade="all, delete-orphan", lazy="selectin", order_by="ReportFile.id"
+        back_populates="report", cascade="all, delete-orphan", lazy="select", order_by="ReportFile.id"
     )
     deleted_by = relationship("User", foreign_keys=[deleted_by_id])
 

@@ -7,6 +7,8 @@ and downloads apply; :func:`can_view_report` is the same rule for one report in 
 from sqlalchemy import and_, or_, select
 
 from ..centers.models import CenterStatus, Role
+from ..centers.permissions import is_focal_point
+from ..centers.services import center_standing
 from ..core.permissions import is_admin, is_authenticated
 from .models import Report, ReportCoauthor, ReportShare, Visibility
 
@@ -24,12 +26,7 @@ def own_center_ids(actor) -> set[int]:
 
 def is_network_member(actor) -> bool:
     """Staff of a signatory member: approved, with a standing signature (DESIGN §1)."""
-    from ..protocol.services import signatory_slugs
-
-    slugs = signatory_slugs() if _memberships(actor) else frozenset()
-    return any(
-        m.center.status is CenterStatus.APPROVED and m.center.slug in slugs for m in _memberships(actor)
-    )
+    return any(center_standing(m.center) == "signatory" for m in _memberships(actor))
 
 
 def _report_center_ids(report: Report) -> set[int]:
@@ -56,10 +53,6 @@ def visible_reports(actor):
             Report.id.in_(select(ReportShare.report_id).where(ReportShare.center_id.in_(centers))),
         ]
     return and_(alive, or_(*rules))
-
-
-def public_reports():
-    return and_(Report.deleted_at.is_(None), Report.visibility == Visibility.PUBLIC)
 
 
 def can_view_report(actor, report: Report) -> bool:
@@ -106,9 +99,7 @@ def can_delete_report(actor, report: Report) -> bool:
     """The lead center's focal point (or an admin) deletes."""
     if report.deleted_at is not None:
         return False
-    return is_admin(actor) or any(
-        m.center_id == report.lead_center_id and m.role is Role.FOCAL_POINT for m in _memberships(actor)
-    )
+    return is_admin(actor) or is_focal_point(actor, report.lead_center)
 
 
 def can_confirm_coauthorship(actor, report: Report, center_id: int) -> bool:

@@ -11,7 +11,7 @@ from datetime import date
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import extract, func, select, update
+from sqlalchemy import Select, extract, func, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..auth.models import User
@@ -47,8 +47,8 @@ from .permissions import (
     can_manage_report,
     can_view_comments,
     can_view_report,
-    public_reports,
     visible_reports,
+    writable_centers,
 )
 
 log = logging.getLogger(__name__)
@@ -107,11 +107,9 @@ class Filters:
 # ---------------------------------------------------------------- sections (admins)
 
 
-def list_sections(*, include_retired: bool = True) -> list[Section]:
-    query = select(Section).order_by(Section.position, Section.id)
-    if not include_retired:
-        query = query.where(Section.active)
-    return list(db.session.scalars(query))
+def list_sections() -> list[Section]:
+    """Every section, retired ones too, in the admins' order."""
+    return list(db.session.scalars(select(Section).order_by(Section.position, Section.id)))
 
 
 def get_section(slug: str) -> Section:
@@ -254,7 +252,8 @@ def report_rows(actor, filters: Filters) -> list[Report]:
 
 
 def feed_reports(section: Section | None = None, limit: int = 50) -> list[Report]:
-    query = select(Report).where(public_reports())
+    """The newest public reports (of one section, or of all): what feeds and the home page show."""
+    query = select(Report).where(visible_reports(None))
     if section is not None:
         query = query.where(Report.section_id == section.id)
     return list(
@@ -262,15 +261,24 @@ def feed_reports(section: Section | None = None, limit: int = 50) -> list[Report
     )
 
 
-def latest_public(limit: int = 5) -> list[Report]:
-    return feed_reports(limit=limit)
+def report_years() -> list[int]:
+    """The years the Year filter offers, newest first: from the latest publication date (or
+    this year, whichever is later) down to the earliest.
 
-
-def report_years(actor) -> list[int]:
-    years = db.session.scalars(
-        select(extract("year", Report.publication_date)).where(visible_reports(actor)).distinct()
-    )
-    return sorted({int(year) for year in years}, reverse=True)
+    Two index lookups, whoever asks: listing the years of the reports one may see would
+    scan every visible report on each request. The bounds are those of all reports, drafts
+    too; they show only that some report is dated that early or late, no title or count.
+    """
+    earliest, latest = db.session.execute(
+        select(
+            select(func.min(Report.publication_date)).scalar_subquery(),
+            select(func.max(Report.publication_date)).scalar_subquery(),
+        )
+    ).one()
+    this_year = today().year
+    if earliest is None:
+        return [this_year]
+    return list(range(max(this_year, latest.year), earliest.year - 1, -1))
 
 
 @dataclass
@@ -285,8 +293,12 @@ class SearchPage:
     total: int
     page: int
     per_page: int
-    ranked: bool
     more: bool = False  # there are more than ``total`` matches; they were not all counted
+
+    @property
+    def ranked(self) -> bool:
+        """Ranked by relevance; past the ranking limit the newest come first."""
+        return not self.more
 
     @property
     def pages(self) -> int:
@@ -299,6 +311,40 @@ class SearchPage:
 RANK_LIMIT = 2000
 
 
+@dataclass
+class SearchStatements:
+    """The statements a search runs, built once (the benchmark times and explains these)."""
+
+    count: Select  # visible matches, counted up to RANK_LIMIT + 1
+    ranked: Select  # ids of the visible matches, best first
+    newest: Select  # ids of the visible matches, newest first
+
+    def ids(self, *, more: bool, page: int, per_page: int) -> Select:
+        """One page of ids: ranked up to the limit, newest first past it."""
+        return (self.newest if more else self.ranked).limit(per_page).offset((page - 1) * per_page)
+
+
+def search_statements(actor, query_terms: list[str], filters: Filters) -> SearchStatements:
+    """The count and page-of-ids statements of a search for ``query_terms`` (never empty)."""
+    matches = search.matching_ids(query_terms).subquery()
+    matched_ids = select(matches.c.doc_id)
+    visible = _filtered(select(Report.id).where(visible_reports(actor)), filters)
+    # The matches go in as a list built once, so the database never runs the full-text
+    # query once per visible report; the count stops at the ranking limit.
+    bounded = visible.where(Report.id.in_(matched_ids)).limit(RANK_LIMIT + 1).subquery()
+    return SearchStatements(
+        count=select(func.count()).select_from(bounded),
+        ranked=visible.join(matches, matches.c.doc_id == Report.id).order_by(
+            matches.c.score, Report.publication_date.desc(), Report.id.desc()
+        ),
+        # Walk the date index and probe the list ("+ 0" keeps the id list from driving
+        # the plan on SQLite).
+        newest=visible.where((Report.id + 0).in_(matched_ids)).order_by(
+            Report.publication_date.desc(), Report.id.desc()
+        ),
+    )
+
+
 def search_reports(
     actor, query_text: str, filters: Filters, *, page: int = 1, per_page: int = 20
 ) -> SearchPage:
@@ -306,26 +352,11 @@ def search_reports(
     query_terms = search.terms(query_text)
     page = max(1, page)
     if not query_terms:
-        return SearchPage([], 0, page, per_page, False)
-    matches = search.matching_ids(query_terms).subquery()
-    matched_ids = select(matches.c.doc_id)
-    visible = _filtered(select(Report.id).where(visible_reports(actor)), filters)
-    # The matches go in as a list built once, so the database never runs the full-text
-    # query once per visible report; the count stops at the ranking limit.
-    bounded = visible.where(Report.id.in_(matched_ids)).limit(RANK_LIMIT + 1).subquery()
-    counted = db.session.scalar(select(func.count()).select_from(bounded)) or 0
+        return SearchPage([], 0, page, per_page)
+    statements = search_statements(actor, query_terms, filters)
+    counted = db.session.scalar(statements.count) or 0
     more = counted > RANK_LIMIT
-    if more:
-        # Newest first: walk the date index and probe the list ("+ 0" keeps the id list
-        # from driving the plan on SQLite).
-        query = visible.where((Report.id + 0).in_(matched_ids)).order_by(
-            Report.publication_date.desc(), Report.id.desc()
-        )
-    else:
-        query = visible.join(matches, matches.c.doc_id == Report.id).order_by(
-            matches.c.score, Report.publication_date.desc(), Report.id.desc()
-        )
-    ids = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    ids = list(db.session.scalars(statements.ids(more=more, page=page, per_page=per_page)))
     reports = {r.id: r for r in db.session.scalars(select(Report).where(Report.id.in_(ids)))}
     texts = {
         t.report_id: t.body_text
@@ -338,7 +369,7 @@ def search_reports(
         if "<mark>" not in snippet and texts.get(report_id):
             snippet = search.highlight(texts[report_id], query_terms)
         items.append(SearchResult(report, snippet))
-    return SearchPage(items, min(counted, RANK_LIMIT), page, per_page, not more, more)
+    return SearchPage(items, min(counted, RANK_LIMIT), page, per_page, more)
 
 
 def comments_for(actor, report: Report) -> list[Comment]:
@@ -395,6 +426,23 @@ def coauthor_candidates(exclude_center_id: int | None = None, keep: Report | Non
     return list(db.session.scalars(query.order_by(Center.name)))
 
 
+def share_candidates(report: Report) -> list[Center]:
+    """Member centers the report may still be shared with: not its lead or co-authoring
+    centers (they see it already), nor a center it is shared with."""
+    taken = (
+        {report.lead_center_id}
+        | {c.center_id for c in report.coauthors}
+        | {s.center_id for s in report.shares}
+    )
+    return list(
+        db.session.scalars(
+            select(Center)
+            .where(Center.status == CenterStatus.APPROVED, Center.id.not_in(taken))
+            .order_by(Center.name)
+        )
+    )
+
+
 # ---------------------------------------------------------------- changes
 
 
@@ -434,7 +482,7 @@ def _clean(
     return ReportData(
         section_id=section.id, title=title, abstract=normalise_block(data.abstract), authors=authors,
         coauthor_center_ids=coauthors, language=data.language,
-        publication_date=data.publication_date or date.today(), topic_ids=list(data.topic_ids),
+        publication_date=data.publication_date or today(), topic_ids=list(data.topic_ids),
         keywords=keywords, visibility=data.visibility, external_url=url,
     )  # fmt: skip
 
@@ -512,15 +560,22 @@ def _pdf_text(report: Report) -> str:
     return "\n".join(chunks)[:_PDF_TEXT_LIMIT]
 
 
-def reindex(report: Report) -> None:
-    """Bring the report's search text up to date; never commits."""
-    body_text = _pdf_text(report)
+def reindex(report: Report, *, files_changed: bool = True) -> None:
+    """Bring the report's search text up to date; never commits.
+
+    The text of the PDFs is read again only when files were added or removed
+    (``files_changed``); an edit of the other fields reuses what was read before.
+    """
+    report_text = db.session.get(ReportText, report.id)
+    if report_text is None or files_changed:
+        body_text = _pdf_text(report)
+    else:
+        body_text = report_text.body_text
     words = " ".join(
         [report.title, report.abstract, " ".join(report.authors), " ".join(report.keywords),
          " ".join(t.title for t in report.topics), body_text]
     )  # fmt: skip
     folded = search.fold(words)
-    report_text = db.session.get(ReportText, report.id)
     if report_text is None:
         report_text = ReportText(report_id=report.id)
         db.session.add(report_text)
@@ -597,16 +652,19 @@ def update_report(actor, report: Report, data: ReportData, *, expected_version: 
             raise ValidationFailed("visibility", _("Only the lead center changes who may see the report."))
     stored: list[str] = []
     try:
-        _apply(report, data, actor)
-        stored = _store_files(report, files)
-        _set_visibility(report, data.visibility)
-        report.updated_at = utcnow()
+        # Loading a collection or a topic must not flush the edit early: the one flush
+        # below is where a concurrent save shows up, as a Conflict.
+        with db.session.no_autoflush:
+            _apply(report, data, actor)
+            stored = _store_files(report, files)
+            _set_visibility(report, data.visibility)
+            report.updated_at = utcnow()
         try:
             db.session.flush()
         except StaleDataError as exc:
             raise Conflict(_("Someone else saved this report at the same moment. Your text is kept below: "
                              "save again."))  from exc  # fmt: skip
-        reindex(report)
+        reindex(report, files_changed=bool(stored))
         audit.record(actor, "reports.update", report, visibility=report.visibility.value)
         _notify_coauthors(actor, report, [c for c in data.coauthor_center_ids if c not in before])
     except Exception:
@@ -665,27 +723,22 @@ def _notify_coauthors(actor, report: Report, center_ids) -> None:
 def share_report(actor, report: Report, center_ids: list[int]) -> list[ReportShare]:
     """Share the report with chosen centers; their staff are told (mail and notice).
 
+    A center that is not among :func:`share_candidates` (the lead, a co-author, a center
+    already shared with, one that is not a member) is passed over.
+
     :raises PermissionDenied: unless an editor of the lead center
     """
     require(can_manage_report(actor, report))
-    existing = {s.center_id for s in report.shares}
-    targets = [
-        cid for cid in dict.fromkeys(center_ids) if cid not in existing and cid != report.lead_center_id
-    ]
-    approved = set(
-        db.session.scalars(
-            select(Center.id).where(Center.id.in_(targets), Center.status == CenterStatus.APPROVED)
-        )
-    )
+    candidates = {c.id for c in share_candidates(report)}
     added = []
-    for center_id in targets:
-        if center_id in approved:
+    for center_id in dict.fromkeys(center_ids):
+        if center_id in candidates:
             share = ReportShare(center_id=center_id, shared_by_id=actor.id)
             report.shares.append(share)
             added.append(share)
     if not added:
         return []
-    audit.record(actor, "reports.share", report, centers=sorted(approved))
+    audit.record(actor, "reports.share", report, centers=sorted(s.center_id for s in added))
     link = external_url("reports.report", report_id=report.id)
     for user in _staff([s.center_id for s in added]):
         notify(user, "report_shared", link=link, title=report.title, center=report.lead_center.name)
@@ -768,8 +821,6 @@ def center_for_new_report(actor, slug: str | None) -> Center:
 
     :raises PermissionDenied: when the actor may post for no such center
     """
-    from .permissions import writable_centers
-
     centers = writable_centers(actor)
     chosen = [c for c in centers if c.slug == slug] if slug else centers[:1]
     require(bool(chosen), _("Only editors and focal points of an approved center post reports."))

@@ -1,8 +1,5 @@
 """Sections, reports, files, comments, search, feeds and CSV exports."""
 
-import csv
-import io
-
 from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -13,7 +10,7 @@ from ..core.errors import Conflict, NotFound, ValidationFailed
 from ..core.forms import ConfirmForm
 from ..core.markdown import render_markdown
 from ..core.storage import FileTooLarge
-from ..core.webutil import attach_error, spreadsheet_safe
+from ..core.webutil import attach_error, csv_response
 from . import permissions, services
 from .forms import CommentForm, ReportForm, ShareForm
 from .models import Visibility
@@ -35,8 +32,7 @@ def _filter_context():
     return {
         "countries": center_services.list_countries(),
         "languages": services.REPORT_LANGUAGES,
-        "years": services.report_years(current_user),
-        "sections": services.list_sections(),
+        "years": services.report_years(),
     }
 
 
@@ -58,21 +54,18 @@ def section(slug: str):
 
 
 def _csv(reports, filename: str) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["id", "title", "lead_center", "country", "section", "authors", "language",
-                     "publication_date", "visibility", "keywords", "url"])  # fmt: skip
-    for report in reports:
-        writer.writerow([spreadsheet_safe(value) for value in (
+    header = ["id", "title", "lead_center", "country", "section", "authors", "language",
+              "publication_date", "visibility", "keywords", "url"]  # fmt: skip
+    rows = (
+        (
             report.id, report.title, report.lead_center.name, report.lead_center.country_code,
             report.section.title, "; ".join(report.authors), report.language,
             report.publication_date.isoformat(), report.visibility.value, "; ".join(report.keywords),
             url_for("reports.report", report_id=report.id, _external=True),
-        )])  # fmt: skip
-    return Response(
-        out.getvalue().encode("utf-8-sig"), mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename={filename}"},
+        )
+        for report in reports
     )  # fmt: skip
+    return csv_response(header, rows, filename)
 
 
 @bp.get("/sections/<slug>.csv")
@@ -118,7 +111,10 @@ def search():
     results = services.search_reports(
         current_user, q, filters, page=request.args.get("page", 1, type=int), per_page=services.per_page()
     )
-    return render_template("reports/search.html", q=q, results=results, filters=filters, **_filter_context())
+    return render_template(
+        "reports/search.html", q=q, results=results, filters=filters, sections=services.list_sections(),
+        **_filter_context(),
+    )  # fmt: skip
 
 
 def _render_report(report, *, comment_form=None, status=200):
@@ -137,15 +133,8 @@ def _render_report(report, *, comment_form=None, status=200):
 
 def _share_form(report, formdata=None):
     form = ShareForm(formdata=formdata)
-    taken = (
-        {report.lead_center_id}
-        | {s.center_id for s in report.shares}
-        | {c.center_id for c in report.coauthors}
-    )
     form.center_ids.choices = [
-        SelectChoice(c.id, f"{c.name} ({c.country_code})")
-        for c in services.coauthor_candidates()
-        if c.id not in taken
+        SelectChoice(c.id, f"{c.name} ({c.country_code})") for c in services.share_candidates(report)
     ]
     return form
 
@@ -161,7 +150,6 @@ def download(report_id: int, file_id: int):
     services.record_download(report_file)
     response = send_file(path, mimetype=report_file.mime_type, as_attachment=True,
                          download_name=report_file.original_name)  # fmt: skip
-    response.headers["X-Content-Type-Options"] = "nosniff"
     if report_file.report.visibility is not Visibility.PUBLIC:
         response.headers["Cache-Control"] = "private, no-store"
     return response
