@@ -269,3 +269,15 @@ def test_staff_cannot_reach_the_protocol_admin(client, login_as, focal_point):
     login_as(focal_point)
     assert client.get("/admin/protocol").status_code == 403
     assert client.post("/admin/protocol", data={"title": "x", "required_centers": "1"}).status_code == 403
+
+
+def test_more_states_than_the_rule_needs_are_shown_as_a_count_not_as_n_of_fewer(
+    client, make_center, add_staff, make_version, sign
+):
+    version = make_version(required_centers=5, required_states=2)
+    for code in ("KZ", "UZ", "KG"):
+        center = make_center(country_code=code)
+        sign(add_staff(center, can_sign=True), center, version)
+    page = client.get("/protocol").get_data(as_text=True)
+    assert "3 of 5 centers have signed, 3 member states (2 needed)" in page
+    assert "3 of 2" not in page
