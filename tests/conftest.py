@@ -107,6 +107,9 @@ class IsolatedClient(FlaskClient):
     gets its own app context, ``g`` and database session; then refreshes the test's session."""
 
     def open(self, *args, **kwargs):
+        # Buffered, so the response is closed as a server closes it once sent: what the
+        # app runs after the response (mail delivery) has run when the test reads on.
+        kwargs.setdefault("buffered", True)
         response = contextvars.Context().run(super().open, *args, **kwargs)
         if has_app_context():
             db.session.commit()

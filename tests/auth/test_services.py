@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 
 from tests.conftest import PASSWORD, audit_rows, later, mails_to, outbox_links, path_of, user_count
 from turkicnet.auth import passwords, services
+from turkicnet.core.db import unit_of_work
 from turkicnet.core.errors import InvalidState, PermissionDenied, ValidationFailed
-from turkicnet.core.mail import commit, queue_mail
+from turkicnet.core.mail import queue_mail
 from turkicnet.core.models import OutboxMessage
 from turkicnet.extensions import db
 
@@ -534,9 +535,9 @@ def test_switched_off_optional_mail_is_not_written_but_mandatory_mail_is(app, ma
     assert user.mail_opt_outs == ["join_requests"]
     [row] = audit_rows("auth.mail_preferences")
     assert row.details["opt_outs"] == ["join_requests"]
-    assert queue_mail(user, "Join request", "password_changed", category="join_requests") is None
-    assert queue_mail(user, "Staff change", "password_changed", category="staff_changes") is not None
-    commit()
+    with unit_of_work(unchecked="the test queues mail by hand"):
+        assert queue_mail(user, "Join request", "password_changed", category="join_requests") is None
+        assert queue_mail(user, "Staff change", "password_changed", category="staff_changes") is not None
     assert [m.subject for m in mails_to(user.email, after=mark)] == ["Staff change"]
 
 
@@ -549,10 +550,10 @@ def test_account_and_center_decision_mail_cannot_be_switched_off(app, make_user)
     db.session.commit()
     mark = last_mail_id()
 
-    queue_mail(user, "Decision", "password_changed", category="center_decisions")
-    queue_mail(user, "Account", "password_changed", category="account")
-    queue_mail(user, "Join request", "password_changed", category="join_requests")
-    commit()
+    with unit_of_work(unchecked="the test queues mail by hand"):
+        queue_mail(user, "Decision", "password_changed", category="center_decisions")
+        queue_mail(user, "Account", "password_changed", category="account")
+        queue_mail(user, "Join request", "password_changed", category="join_requests")
 
     assert [m.subject for m in mails_to(user.email, after=mark)] == ["Decision", "Account"]
     assert len(list(Path(app.config["MAIL_DIR"]).glob("*.eml"))) == len(

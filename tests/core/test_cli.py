@@ -4,8 +4,8 @@ from sqlalchemy import text
 from turkicnet.auth.models import User
 from turkicnet.centers.models import Center, CenterStatus
 from turkicnet.extensions import db
-from turkicnet.protocol import services as protocol_services
 from turkicnet.protocol.models import ProtocolVersion, VersionStatus
+from turkicnet.protocol.standing import signatory_slugs
 from turkicnet.reports.models import Report, Visibility
 
 
@@ -27,7 +27,7 @@ def test_seed_demo_loads_the_workshop_network_once(runner):
     version = db.session.scalars(db.select(ProtocolVersion)).one()
     assert (version.number, version.status) == (1, VersionStatus.OPEN)
     assert {t.language for t in version.texts} == {"en", "tr", "ru"}
-    assert protocol_services.signatory_slugs() == {"cerr-uz", "eri-kz", "niss-kg"}
+    assert signatory_slugs() == {"cerr-uz", "eri-kz", "niss-kg"}
     reports = db.session.scalars(db.select(Report)).all()
     assert {r.visibility for r in reports} == set(Visibility)
     coauthorships = [c for r in reports for c in r.coauthors]

@@ -4,6 +4,7 @@ from email import policy
 import pytest
 
 from turkicnet.core import mail
+from turkicnet.core.db import unit_of_work
 from turkicnet.core.models import OutboxMessage
 from turkicnet.extensions import db
 
@@ -13,16 +14,17 @@ def _unsent():
 
 
 def test_mail_is_written_to_the_outbox_and_delivered_as_a_utf8_file_after_commit(app, tmp_path):
-    mail.queue_mail(
-        "aýgül@example.org",
-        "Salam — Сәлем",
-        "verify_email",
-        category="account",
-        recipient_name="x",
-        verify_url="https://turkicnet.test/auth/verify/abc?next=/centers",
-    )
-    assert list(tmp_path.glob("mail/*.eml")) == [], "nothing is delivered before the commit"
-    mail.commit()
+    with unit_of_work(unchecked="the test queues mail by hand"):
+        mail.queue_mail(
+            "aýgül@example.org",
+            "Salam — Сәлем",
+            "verify_email",
+            category="account",
+            recipient_name="x",
+            verify_url="https://turkicnet.test/auth/verify/abc?next=/centers",
+        )
+        db.session.flush()
+        assert list(tmp_path.glob("mail/*.eml")) == [], "nothing is delivered before the commit"
     message = db.session.scalars(db.select(OutboxMessage)).one()
     assert message.sent_at is not None
     raw = (tmp_path / "mail" / f"{message.id}.eml").read_bytes()
@@ -41,8 +43,8 @@ def test_a_failed_delivery_stays_in_the_outbox_and_mail_deliver_retries_it(
         raise OSError("mail server down")
 
     monkeypatch.setattr(mail, "_transport", lambda: broken)
-    mail.queue_mail(user, "Hello", "password_changed", category="account")
-    mail.commit()
+    with unit_of_work(unchecked="the test queues mail by hand"):
+        mail.queue_mail(user, "Hello", "password_changed", category="account")
     [message] = _unsent()
     assert message.attempts == 1
     assert "mail server down" in message.last_error

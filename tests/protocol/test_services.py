@@ -3,12 +3,12 @@ from sqlalchemy import select
 
 from tests.conftest import PASSWORD
 from turkicnet.centers.models import CenterStatus
-from turkicnet.centers.services import center_standing
 from turkicnet.core.errors import Conflict, InvalidState, PermissionDenied, ValidationFailed
 from turkicnet.core.models import AuditEvent, OutboxMessage
 from turkicnet.extensions import db
 from turkicnet.protocol import ledger, services
 from turkicnet.protocol.models import Checkpoint, LedgerEntry, VersionStatus
+from turkicnet.protocol.standing import center_standing, signatory_slugs
 
 
 def _entries():
@@ -274,7 +274,7 @@ def test_a_suspended_centers_signature_no_longer_makes_it_a_signatory(
     suspend_center(admin, center, note="Inactive")
     assert center.status is CenterStatus.SUSPENDED
     assert center_standing(center) == "suspended"
-    assert center.slug not in services.signatory_slugs()
+    assert center.slug not in signatory_slugs()
     assert services.rule_progress(version).centers == 0
     [row] = services.status_table(version)
     assert row.signature_stands and not row.standing
@@ -286,6 +286,6 @@ def test_a_reinstated_center_is_a_signatory_again_at_once(admin, center, signato
 
     sign(signatory, center, make_version())
     suspend_center(admin, center, note="Inactive")
-    assert center.slug not in services.signatory_slugs()
+    assert center.slug not in signatory_slugs()
     reinstate_center(admin, center)
     assert center_standing(center) == "signatory"

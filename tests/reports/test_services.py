@@ -277,10 +277,11 @@ def test_the_search_index_follows_edits_and_deletions(client, center, focal_poin
 def test_comments_are_for_the_network_and_mail_the_reports_editors(
     client, center, editor, focal_point, outsider, make_report
 ):
+    from turkicnet.core.permissions import as_viewer
     from turkicnet.reports.permissions import can_comment
 
     report = make_report(editor, center)
-    assert not can_comment(outsider, report)
+    assert not can_comment(as_viewer(outsider), report)
     services.add_comment(focal_point, report, "Could you add the 2023 figures?")
     mail = db.session.scalars(
         select(OutboxMessage).where(
@@ -412,16 +413,18 @@ def test_a_report_is_shared_only_with_centers_that_do_not_see_it_already(
 def test_signatory_members_take_part_in_the_conversation_and_unsigned_members_do_not(
     center, editor, focal_point, make_report, signed_and_unsigned
 ):
+    from turkicnet.core.permissions import as_viewer
     from turkicnet.reports.permissions import can_comment, can_view_comments
 
     (_signed, member_of_signatory), (_unsigned, member_of_unsigned) = signed_and_unsigned
     report = make_report(editor, center, visibility="public")
     services.add_comment(focal_point, report, "A remark for the network")
-    assert can_view_comments(member_of_signatory, report) and can_comment(member_of_signatory, report)
+    signatory_staff, unsigned_staff = as_viewer(member_of_signatory), as_viewer(member_of_unsigned)
+    assert can_view_comments(signatory_staff, report) and can_comment(signatory_staff, report)
     assert [c.body for c in services.comments_for(member_of_signatory, report)] == [
         "A remark for the network"
     ]
-    assert not can_view_comments(member_of_unsigned, report) and not can_comment(member_of_unsigned, report)
+    assert not can_view_comments(unsigned_staff, report) and not can_comment(unsigned_staff, report)
     assert services.comments_for(member_of_unsigned, report) == []
 
 
@@ -429,19 +432,22 @@ def test_staff_of_a_suspended_signatory_no_longer_see_network_reports(
     admin, client, login_as, center, editor, make_report, signed_and_unsigned
 ):
     from turkicnet.centers.services import reinstate_center, suspend_center
+    from turkicnet.core.permissions import as_viewer
     from turkicnet.reports.permissions import can_view_report, visible_reports
 
     (signed, member), _unsigned = signed_and_unsigned
     report = make_report(editor, center, visibility="network", title="For the network only")
 
     def listed():
-        return report.id in set(db.session.scalars(select(Report.id).where(visible_reports(member))))
+        query = select(Report.id).where(visible_reports(as_viewer(member)))
+        return report.id in set(db.session.scalars(query))
 
     login_as(member)
-    assert can_view_report(member, report) and listed()
+    assert can_view_report(as_viewer(member), report) and listed()
     assert client.get(f"/reports/{report.id}").status_code == 200
     suspend_center(admin, signed, note="Inactive.")
-    assert not can_view_report(member, report) and not listed()
+    # a viewer is read once per request: the next one sees the suspension
+    assert not can_view_report(as_viewer(member), report) and not listed()
     assert client.get(f"/reports/{report.id}").status_code == 404
     assert "For the network only" not in client.get("/search?q=network").get_data(as_text=True)
     reinstate_center(admin, signed)

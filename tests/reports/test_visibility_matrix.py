@@ -103,12 +103,13 @@ def test_counts_never_include_reports_the_viewer_may_not_see(app, world, persona
 
 def test_the_permission_predicate_and_the_sql_filter_agree(app, world):
     from turkicnet.auth.models import User
+    from turkicnet.core.permissions import as_viewer
     from turkicnet.extensions import db
     from turkicnet.reports.models import Report
     from turkicnet.reports.permissions import can_view_report, visible_reports
 
     people, reports = world
     for persona, user in people.items():
-        user = db.session.get(User, user.id)
+        user = as_viewer(db.session.get(User, user.id))
         listed = set(db.session.scalars(db.select(Report.id).where(visible_reports(user))))
         assert listed == {r.id for r in reports.values() if can_view_report(user, r)}, persona

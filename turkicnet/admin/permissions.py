@@ -1,8 +1,8 @@
 """Who may enter the admin area."""
 
-from ..core.permissions import is_admin
+from ..core.permissions import Actor, is_admin
 
 
-def can_use_admin(actor) -> bool:
+def can_use_admin(actor: Actor) -> bool:
     """The admin area is the Secretariat's (platform admins)."""
     return is_admin(actor)

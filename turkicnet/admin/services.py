@@ -3,13 +3,13 @@
 from sqlalchemy import select
 
 from ..core.models import AuditEvent
-from ..core.permissions import require
+from ..core.permissions import Actor, require
 from ..extensions import db
 from .permissions import can_use_admin
 
 
 def audit_page(
-    actor,
+    actor: Actor,
     *,
     action: str = "",
     target_type: str = "",
@@ -29,7 +29,7 @@ def audit_page(
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
-def audit_for(actor, target) -> list[AuditEvent]:
+def audit_for(actor: Actor, target) -> list[AuditEvent]:
     """Every audit event on one object, oldest first."""
     require(can_use_admin(actor))
     return list(

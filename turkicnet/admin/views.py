@@ -8,11 +8,13 @@ from wtforms import SelectChoice
 from ..auth import services as auth_services
 from ..centers import services as center_services
 from ..centers.forms import MessageForm
+from ..centers.labels import STATUS_LABELS
 from ..centers.models import CenterStatus
 from ..core.errors import InvalidState, ValidationFailed
 from ..core.forms import ConfirmForm
+from ..core.languages import LANGUAGE_NAMES
 from ..core.markdown import render_markdown
-from ..core.permissions import require
+from ..core.permissions import current_viewer, require
 from ..core.webutil import attach_error
 from ..extensions import login_manager
 from ..protocol import services as protocol_services
@@ -40,7 +42,7 @@ _DECIDE = {
 def admins_only():
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    require(can_use_admin(current_user))
+    require(can_use_admin(current_viewer()))
     return None
 
 
@@ -53,8 +55,8 @@ def index():
 def applications():
     return render_template(
         "admin/applications.html",
-        queue=center_services.application_queue(current_user),
-        awaiting=center_services.centers_by_status(current_user, CenterStatus.CHANGES_REQUESTED),
+        queue=center_services.application_queue(current_viewer()),
+        awaiting=center_services.centers_by_status(current_viewer(), CenterStatus.CHANGES_REQUESTED),
     )
 
 
@@ -64,7 +66,7 @@ def centers():
     status_filter = CenterStatus(status) if status in {s.value for s in CenterStatus} else None
     return render_template(
         "admin/centers.html",
-        centers=center_services.centers_by_status(current_user, status_filter),
+        centers=center_services.centers_by_status(current_viewer(), status_filter),
         status=status,
     )
 
@@ -73,9 +75,9 @@ def _render_center(center, *, decision_form=None, message_form=None, status=200)
     return render_template(
         "admin/center.html",
         center=center,
-        thread=center_services.application_thread(current_user, center),
-        events=services.audit_for(current_user, center),
-        staff=center_services.staff_of(current_user, center),
+        thread=center_services.application_thread(current_viewer(), center),
+        events=services.audit_for(current_viewer(), center),
+        staff=center_services.staff_of(current_viewer(), center),
         decision_form=decision_form or DecisionForm(formdata=None),
         message_form=message_form or MessageForm(formdata=None),
     ), status
@@ -83,16 +85,16 @@ def _render_center(center, *, decision_form=None, message_form=None, status=200)
 
 @bp.get("/centers/<slug>")
 def center(slug: str):
-    return _render_center(center_services.get_center(current_user, slug))
+    return _render_center(center_services.get_center(current_viewer(), slug))
 
 
 @bp.post("/centers/<slug>/decide")
 def decide(slug: str):
-    center = center_services.get_center(current_user, slug)
+    center = center_services.get_center(current_viewer(), slug)
     form = DecisionForm()
     if form.validate_on_submit():
         try:
-            _DECIDE[form.decision.data](current_user, center, note=form.note.data or "")
+            _DECIDE[form.decision.data](current_viewer(), center, note=form.note.data or "")
         except ValidationFailed as error:
             attach_error(form, error)
         except InvalidState as error:
@@ -103,7 +105,7 @@ def decide(slug: str):
                 _(
                     "%(center)s: %(status)s.",
                     center=center.name,
-                    status=center_services.STATUS_LABELS[center.status],
+                    status=STATUS_LABELS[center.status],
                 ),
                 "success",
             )
@@ -113,11 +115,11 @@ def decide(slug: str):
 
 @bp.post("/centers/<slug>/message")
 def message(slug: str):
-    center = center_services.get_center(current_user, slug)
+    center = center_services.get_center(current_viewer(), slug)
     form = MessageForm()
     if form.validate_on_submit():
         try:
-            center_services.post_application_message(current_user, center, form.body.data)
+            center_services.post_application_message(current_viewer(), center, form.body.data)
         except ValidationFailed as error:
             attach_error(form, error)
         else:
@@ -129,7 +131,7 @@ def message(slug: str):
 @bp.get("/users")
 def users():
     q = request.args.get("q", "").strip()[:100]
-    page = auth_services.list_users(current_user, q=q, page=request.args.get("page", 1, type=int))
+    page = auth_services.list_users(current_viewer(), q=q, page=request.args.get("page", 1, type=int))
     return render_template("admin/users.html", page=page, q=q, form=DeactivateForm(formdata=None))
 
 
@@ -140,7 +142,9 @@ def set_active(user_id: int):
     if form.validate_on_submit():
         active = request.form.get("active") == "1"
         try:
-            auth_services.set_user_active(current_user, user, active=active, reason=form.reason.data or "")
+            auth_services.set_user_active(
+                current_viewer(), user, active=active, reason=form.reason.data or ""
+            )
         except InvalidState as error:
             flash(error.message, "error")
         else:
@@ -156,7 +160,7 @@ def set_active(user_id: int):
 @bp.get("/audit")
 def audit():
     page = services.audit_page(
-        current_user,
+        current_viewer(),
         action=request.args.get("action", "")[:64],
         page=request.args.get("page", 1, type=int),
     )
@@ -172,7 +176,7 @@ def protocol_versions():
     if form.validate_on_submit():
         try:
             version = protocol_services.create_version(
-                current_user,
+                current_viewer(),
                 title=form.title.data,
                 required_centers=form.required_centers.data,
                 required_states=form.required_states.data,
@@ -184,7 +188,7 @@ def protocol_versions():
             return redirect(url_for("admin.protocol_version", number=version.number))
     status = 400 if request.method == "POST" else 200
     return render_template(
-        "admin/protocol_versions.html", versions=protocol_services.list_versions(current_user), form=form
+        "admin/protocol_versions.html", versions=protocol_services.list_versions(current_viewer()), form=form
     ), status
 
 
@@ -196,7 +200,7 @@ def _render_version(version, form=None, status=200):
         version=version,
         form=form,
         confirm_form=ConfirmForm(formdata=None),
-        editable=can_edit_version(current_user, version),
+        editable=can_edit_version(current_viewer(), version),
         public=can_view_version(None, version),
         progress=protocol_services.rule_progress(version) if version.text_sha256 else None,
     ), status
@@ -204,14 +208,14 @@ def _render_version(version, form=None, status=200):
 
 @bp.route("/protocol/v/<int:number>", methods=["GET", "POST"])
 def protocol_version(number: int):
-    version = protocol_services.get_version(current_user, number)
+    version = protocol_services.get_version(current_viewer(), number)
     if request.method == "GET":
         return _render_version(version)
     form = VersionForm()
     if form.validate_on_submit():
         try:
             protocol_services.update_version(
-                current_user,
+                current_viewer(),
                 version,
                 title=form.title.data,
                 required_centers=form.required_centers.data,
@@ -227,11 +231,11 @@ def protocol_version(number: int):
 
 @bp.route("/protocol/v/<int:number>/text", methods=["GET", "POST"])
 def protocol_text(number: int):
-    version = protocol_services.get_version(current_user, number)
+    version = protocol_services.get_version(current_viewer(), number)
     language = request.values.get("language", "en")
     existing = version.text(language)
     form = TextForm(formdata=None, obj=existing) if request.method == "GET" else TextForm()
-    form.set_languages(protocol_services.LANGUAGE_NAMES)
+    form.set_languages(LANGUAGE_NAMES)
     if request.method == "GET":
         form.language.data = language
         if existing is None:
@@ -243,7 +247,7 @@ def protocol_text(number: int):
         else:
             try:
                 protocol_services.save_text(
-                    current_user,
+                    current_viewer(),
                     version,
                     language=form.language.data,
                     body=form.body.data,
@@ -257,16 +261,16 @@ def protocol_text(number: int):
     status = 400 if request.method == "POST" and preview is None else 200
     return render_template(
         "admin/protocol_text.html", version=version, form=form, preview=preview,
-        editable=can_edit_version(current_user, version),
+        editable=can_edit_version(current_viewer(), version),
     ), status  # fmt: skip
 
 
 @bp.post("/protocol/v/<int:number>/text/<lang>/delete")
 def protocol_text_delete(number: int, lang: str):
-    version = protocol_services.get_version(current_user, number)
+    version = protocol_services.get_version(current_viewer(), number)
     if ConfirmForm().validate_on_submit():
         try:
-            protocol_services.delete_text(current_user, version, language=lang)
+            protocol_services.delete_text(current_viewer(), version, language=lang)
         except InvalidState as error:
             flash(error.message, "error")
         else:
@@ -276,10 +280,10 @@ def protocol_text_delete(number: int, lang: str):
 
 @bp.post("/protocol/v/<int:number>/open")
 def protocol_open(number: int):
-    version = protocol_services.get_version(current_user, number)
+    version = protocol_services.get_version(current_viewer(), number)
     if ConfirmForm().validate_on_submit():
         try:
-            protocol_services.open_version(current_user, version)
+            protocol_services.open_version(current_viewer(), version)
         except InvalidState as error:
             flash(error.message, "error")
         else:
@@ -316,7 +320,7 @@ def sections():
     if form.validate_on_submit():
         try:
             report_services.save_section(
-                current_user, None, title=form.title.data, description=form.description.data or "",
+                current_viewer(), None, title=form.title.data, description=form.description.data or "",
                 event_id=form.event_id.data or None,
             )  # fmt: skip
         except ValidationFailed as error:
@@ -333,7 +337,7 @@ def create_event():
     if form.validate_on_submit():
         try:
             report_services.create_event(
-                current_user, title=form.title.data, city=form.city.data or "",
+                current_viewer(), title=form.title.data, city=form.city.data or "",
                 starts_on=form.starts_on.data, ends_on=form.ends_on.data,
             )  # fmt: skip
         except ValidationFailed as error:
@@ -353,7 +357,7 @@ def section(slug: str):
     if form.validate_on_submit():
         try:
             report_services.save_section(
-                current_user, section, title=form.title.data, description=form.description.data or "",
+                current_viewer(), section, title=form.title.data, description=form.description.data or "",
                 event_id=form.event_id.data or None,
             )  # fmt: skip
         except ValidationFailed as error:
@@ -372,7 +376,7 @@ def section_action(slug: str, action: str):
         abort(404)
     if ConfirmForm().validate_on_submit():
         if action in ("up", "down"):
-            report_services.move_section(current_user, section, offset=-1 if action == "up" else 1)
+            report_services.move_section(current_viewer(), section, offset=-1 if action == "up" else 1)
         else:
-            report_services.set_section_active(current_user, section, active=action == "restore")
+            report_services.set_section_active(current_viewer(), section, active=action == "restore")
     return redirect(url_for("admin.sections"))

@@ -15,16 +15,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..core.forms import HoneypotMixin
+
 LANGUAGE_CHOICES = [
     SelectChoice("en", "English"),
     SelectChoice("tr", "Türkçe"),
     SelectChoice("ru", "Русский"),
 ]
-
-
-class HoneypotMixin:
-    #: Hidden from people by CSS; bots fill it in.
-    website_url = StringField(_l("Leave this field empty"), validators=[Optional()])
 
 
 class RegisterForm(HoneypotMixin, FlaskForm):

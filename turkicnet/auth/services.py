@@ -9,16 +9,17 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from ..core import audit
+from ..core.db import unit_of_work
 from ..core.errors import InvalidState, NotFound, ValidationFailed
-from ..core.mail import OPTIONAL_CATEGORIES, commit, queue_mail
-from ..core.permissions import require
+from ..core.mail import OPTIONAL_CATEGORIES, queue_mail
+from ..core.permissions import Actor, require, user_of
 from ..core.text import normalise_line
 from ..core.timeutil import utcnow
 from ..core.urls import external_url
 from ..extensions import db
 from . import passwords
 from .models import User
-from .permissions import can_manage_users
+from .permissions import can_change_own_account, can_manage_users
 
 _VERIFY_SALT = "turkicnet.email-verify"
 _RESET_SALT = "turkicnet.password-reset"
@@ -71,41 +72,40 @@ def register_user(
     :raises ValidationFailed: for a weak password or a name that is empty once cleaned
     :returns: the new user, or ``None`` when the address was already registered
     """
-    email = normalise_email(email)
-    full_name = normalise_line(full_name)
-    if not full_name:
-        raise ValidationFailed("full_name", _("Give your full name."))
-    passwords.check_strength(password, _user_inputs(email, full_name))
-    existing = get_user_by_email(email)
-    if existing is not None:
-        # Spend the hash a new account would cost, so the answer's timing says nothing either.
-        passwords.hash_password(password)
-        queue_mail(
-            existing,
-            _l("Someone tried to register with your e-mail address"),
-            "account_exists",
-            category="account",
-            login_url=external_url("auth.login"),
-            reset_url=external_url("auth.reset_request"),
+    with unit_of_work(unchecked="registration is open to anyone"):
+        email = normalise_email(email)
+        full_name = normalise_line(full_name)
+        if not full_name:
+            raise ValidationFailed("full_name", _("Give your full name."))
+        passwords.check_strength(password, _user_inputs(email, full_name))
+        existing = get_user_by_email(email)
+        if existing is not None:
+            # Spend the hash a new account would cost, so the answer's timing says nothing either.
+            passwords.hash_password(password)
+            queue_mail(
+                existing,
+                _l("Someone tried to register with your e-mail address"),
+                "account_exists",
+                category="account",
+                login_url=external_url("auth.login"),
+                reset_url=external_url("auth.reset_request"),
+            )
+            audit.record(None, "auth.register_existing", existing)
+            return None
+        user = User(
+            email=email,
+            full_name=full_name,
+            position=normalise_line(position),
+            password_hash=passwords.hash_password(password),
+            preferred_language=preferred_language
+            if preferred_language in current_app.config["LANGUAGES"]
+            else "en",
         )
-        audit.record(None, "auth.register_existing", existing)
-        commit()
-        return None
-    user = User(
-        email=email,
-        full_name=full_name,
-        position=normalise_line(position),
-        password_hash=passwords.hash_password(password),
-        preferred_language=preferred_language
-        if preferred_language in current_app.config["LANGUAGES"]
-        else "en",
-    )
-    db.session.add(user)
-    db.session.flush()
-    _queue_verification(user, next_path)
-    audit.record(user, "auth.register", user)
-    commit()
-    return user
+        db.session.add(user)
+        db.session.flush()
+        _queue_verification(user, next_path)
+        audit.record(user, "auth.register", user)
+        return user
 
 
 def _serializer(salt: str) -> URLSafeTimedSerializer:
@@ -126,13 +126,15 @@ def _queue_verification(user: User, next_path: str = "") -> None:
     )
 
 
-def resend_verification(actor: User) -> None:
+def resend_verification(actor: Actor) -> None:
     """Send a fresh verification link to an unverified user."""
-    if actor.is_verified:
-        raise InvalidState(_("Your e-mail address is already confirmed."))
-    _queue_verification(actor)
-    audit.record(actor, "auth.verification_resent", actor)
-    commit()
+    with unit_of_work():
+        require(can_change_own_account(actor))
+        user = user_of(actor)
+        if user.is_verified:
+            raise InvalidState(_("Your e-mail address is already confirmed."))
+        _queue_verification(user)
+        audit.record(actor, "auth.verification_resent", user)
 
 
 def user_for_verification_token(token: str) -> User:
@@ -159,11 +161,11 @@ def verify_email(token: str) -> User:
 
     :raises InvalidState: for an expired, altered or already used link
     """
-    user = user_for_verification_token(token)
-    user.email_verified_at = utcnow()
-    audit.record(user, "auth.verify_email", user)
-    commit()
-    return user
+    with unit_of_work(unchecked="the signed link is the permission"):
+        user = user_for_verification_token(token)
+        user.email_verified_at = utcnow()
+        audit.record(user, "auth.verify_email", user)
+        return user
 
 
 def authenticate(email: str, password: str) -> User:
@@ -176,61 +178,65 @@ def authenticate(email: str, password: str) -> User:
     if user is None:
         passwords.burn_time(password)
     if user is None or not passwords.verify_password(user.password_hash, password) or not user.active:
-        audit.record(None, "auth.login_failed", user, email=normalise_email(email)[:254])
-        commit()
+        with unit_of_work(unchecked="a failed login is recorded for anyone"):
+            audit.record(None, "auth.login_failed", user, email=normalise_email(email)[:254])
         raise ValidationFailed("password", _("The e-mail address or password is not right."))
     return user
 
 
 def log_in(user: User, password: str) -> User:
     """Record a successful login, re-hashing the password if its parameters are old."""
-    if passwords.needs_rehash(user.password_hash):
-        user.password_hash = passwords.hash_password(password)
-    user.last_login_at = utcnow()
-    audit.record(user, "auth.login", user)
-    commit()
-    return user
+    with unit_of_work(unchecked="the password was just checked"):
+        if passwords.needs_rehash(user.password_hash):
+            user.password_hash = passwords.hash_password(password)
+        user.last_login_at = utcnow()
+        audit.record(user, "auth.login", user)
+        return user
 
 
-def log_out(actor: User) -> None:
+def log_out(actor: Actor) -> None:
     """End every session of the user, this one and copied cookies included."""
-    actor.session_generation += 1
-    audit.record(actor, "auth.logout", actor)
-    commit()
+    with unit_of_work():
+        require(can_change_own_account(actor))
+        user = user_of(actor)
+        user.session_generation += 1
+        audit.record(actor, "auth.logout", user)
 
 
-def change_password(actor: User, *, current_password: str, new_password: str) -> User:
+def change_password(actor: Actor, *, current_password: str, new_password: str) -> User:
     """Change the password given the old one; every other session ends.
 
     :raises ValidationFailed: when the current password is wrong or the new one weak
     """
-    if not passwords.verify_password(actor.password_hash, current_password):
-        raise ValidationFailed("current_password", _("This is not your current password."))
-    passwords.check_strength(new_password, _user_inputs(actor.email, actor.full_name), "new_password")
-    actor.password_hash = passwords.hash_password(new_password)
-    actor.session_generation += 1
-    queue_mail(actor, _l("Your TurkicNet password was changed"), "password_changed", category="account")
-    audit.record(actor, "auth.change_password", actor)
-    commit()
-    return actor
+    with unit_of_work():
+        require(can_change_own_account(actor))
+        user = user_of(actor)
+        if not passwords.verify_password(user.password_hash, current_password):
+            raise ValidationFailed("current_password", _("This is not your current password."))
+        passwords.check_strength(new_password, _user_inputs(user.email, user.full_name), "new_password")
+        user.password_hash = passwords.hash_password(new_password)
+        user.session_generation += 1
+        queue_mail(user, _l("Your TurkicNet password was changed"), "password_changed", category="account")
+        audit.record(actor, "auth.change_password", user)
+        return user
 
 
 def request_password_reset(email: str) -> None:
     """E-mail a reset link if the account exists; the answer is the same either way."""
-    user = get_user_by_email(email)
-    if user is None or not user.active:
-        return
-    token = _serializer(_RESET_SALT).dumps({"u": user.id, "h": _password_tag(user)})
-    queue_mail(
-        user,
-        _l("Reset your TurkicNet password"),
-        "reset_password",
-        category="account",
-        reset_url=external_url("auth.reset_password", token=token),
-        hours=max(1, current_app.config["RESET_TOKEN_MAX_AGE"] // 3600),
-    )
-    audit.record(None, "auth.reset_requested", user)
-    commit()
+    with unit_of_work(unchecked="anyone may ask for a reset link"):
+        user = get_user_by_email(email)
+        if user is None or not user.active:
+            return
+        token = _serializer(_RESET_SALT).dumps({"u": user.id, "h": _password_tag(user)})
+        queue_mail(
+            user,
+            _l("Reset your TurkicNet password"),
+            "reset_password",
+            category="account",
+            reset_url=external_url("auth.reset_password", token=token),
+            hours=max(1, current_app.config["RESET_TOKEN_MAX_AGE"] // 3600),
+        )
+        audit.record(None, "auth.reset_requested", user)
 
 
 def _password_tag(user: User) -> str:
@@ -261,65 +267,69 @@ def reset_password(token: str, new_password: str) -> User:
     :raises InvalidState: for a bad link
     :raises ValidationFailed: for a weak password
     """
-    user = user_for_reset_token(token)
-    passwords.check_strength(new_password, _user_inputs(user.email, user.full_name))
-    user.password_hash = passwords.hash_password(new_password)
-    user.session_generation += 1
-    if user.email_verified_at is None:
-        user.email_verified_at = utcnow()  # the link reached the mailbox
-    queue_mail(user, _l("Your TurkicNet password was changed"), "password_changed", category="account")
-    audit.record(user, "auth.reset_password", user)
-    commit()
-    return user
+    with unit_of_work(unchecked="the signed link is the permission"):
+        user = user_for_reset_token(token)
+        passwords.check_strength(new_password, _user_inputs(user.email, user.full_name))
+        user.password_hash = passwords.hash_password(new_password)
+        user.session_generation += 1
+        if user.email_verified_at is None:
+            user.email_verified_at = utcnow()  # the link reached the mailbox
+        queue_mail(user, _l("Your TurkicNet password was changed"), "password_changed", category="account")
+        audit.record(user, "auth.reset_password", user)
+        return user
 
 
-def update_profile(actor: User, *, full_name: str, position: str, preferred_language: str) -> User:
+def update_profile(actor: Actor, *, full_name: str, position: str, preferred_language: str) -> User:
     """Change the actor's own name, position and language."""
-    if preferred_language not in current_app.config["LANGUAGES"]:
-        raise ValidationFailed("preferred_language", _("Choose one of the offered languages."))
-    full_name = normalise_line(full_name)
-    # Checked before anything is set: a refused change must leave the account as it was.
-    if not full_name:
-        raise ValidationFailed("full_name", _("Give your full name."))
-    changes = {}
-    for field, value in (
-        ("full_name", full_name),
-        ("position", normalise_line(position)),
-        ("preferred_language", preferred_language),
-    ):
-        if getattr(actor, field) != value:
-            changes[field] = value
-            setattr(actor, field, value)
-    audit.record(actor, "auth.update_profile", actor, changed=sorted(changes))
-    commit()
-    return actor
+    with unit_of_work():
+        require(can_change_own_account(actor))
+        user = user_of(actor)
+        if preferred_language not in current_app.config["LANGUAGES"]:
+            raise ValidationFailed("preferred_language", _("Choose one of the offered languages."))
+        full_name = normalise_line(full_name)
+        # Checked before anything is set: a refused change must leave the account as it was.
+        if not full_name:
+            raise ValidationFailed("full_name", _("Give your full name."))
+        changes = {}
+        for field, value in (
+            ("full_name", full_name),
+            ("position", normalise_line(position)),
+            ("preferred_language", preferred_language),
+        ):
+            if getattr(user, field) != value:
+                changes[field] = value
+                setattr(user, field, value)
+        audit.record(actor, "auth.update_profile", user, changed=sorted(changes))
+        return user
 
 
-def set_mail_preferences(actor: User, *, receive: set[str]) -> User:
+def set_mail_preferences(actor: Actor, *, receive: set[str]) -> User:
     """Keep the optional categories in ``receive``; switch the others off."""
-    actor.mail_opt_outs = sorted(set(OPTIONAL_CATEGORIES) - set(receive))
-    audit.record(actor, "auth.mail_preferences", actor, opt_outs=actor.mail_opt_outs)
-    commit()
-    return actor
+    with unit_of_work():
+        require(can_change_own_account(actor))
+        user = user_of(actor)
+        user.mail_opt_outs = sorted(set(OPTIONAL_CATEGORIES) - set(receive))
+        audit.record(actor, "auth.mail_preferences", user, opt_outs=user.mail_opt_outs)
+        return user
 
 
-def set_user_active(actor: User, user: User, *, active: bool, reason: str = "") -> User:
+def set_user_active(actor: Actor, user: User, *, active: bool, reason: str = "") -> User:
     """Deactivate (ending every session) or reactivate an account.
 
     :raises PermissionDenied: unless ``actor`` is an admin
     :raises InvalidState: when an admin would deactivate themselves
     """
-    require(can_manage_users(actor))
-    if user.id == actor.id and not active:
-        raise InvalidState(_("You cannot deactivate your own account."))
-    if user.active == active:
+    with unit_of_work():
+        require(can_manage_users(actor))
+        if user.id == actor.id and not active:
+            raise InvalidState(_("You cannot deactivate your own account."))
+        if user.active == active:
+            return user
+        user.active = active
+        if not active:
+            user.session_generation += 1
+        audit.record(actor, "auth.activate" if active else "auth.deactivate", user, reason=reason or None)
         return user
-    user.active = active
-    if not active:
-        user.session_generation += 1
-    audit.record(actor, "auth.activate" if active else "auth.deactivate", user, reason=reason or None)
-    commit()
-    return user
 
 
 def create_admin(*, email: str, password: str, full_name: str = "Administrator") -> User:
@@ -327,24 +337,24 @@ def create_admin(*, email: str, password: str, full_name: str = "Administrator")
 
     :raises ValidationFailed: for a weak password
     """
-    email = normalise_email(email)
-    user = get_user_by_email(email)
-    passwords.check_strength(password, _user_inputs(email, full_name))
-    if user is None:
-        user = User(email=email, full_name=full_name, password_hash="")
-        db.session.add(user)
-    else:
-        user.session_generation += 1  # a new password ends the account's other sessions
-    user.password_hash = passwords.hash_password(password)
-    user.is_admin = True
-    user.active = True
-    user.email_verified_at = user.email_verified_at or utcnow()
-    audit.record(None, "auth.create_admin", user)
-    commit()
-    return user
+    with unit_of_work(unchecked="a command-line job of the operator"):
+        email = normalise_email(email)
+        user = get_user_by_email(email)
+        passwords.check_strength(password, _user_inputs(email, full_name))
+        if user is None:
+            user = User(email=email, full_name=full_name, password_hash="")
+            db.session.add(user)
+        else:
+            user.session_generation += 1  # a new password ends the account's other sessions
+        user.password_hash = passwords.hash_password(password)
+        user.is_admin = True
+        user.active = True
+        user.email_verified_at = user.email_verified_at or utcnow()
+        audit.record(None, "auth.create_admin", user)
+        return user
 
 
-def list_users(actor: User, *, q: str = "", page: int = 1, per_page: int = 50):
+def list_users(actor: Actor, *, q: str = "", page: int = 1, per_page: int = 50):
     """Users for the admin screen, newest first, filtered by e-mail or name."""
     require(can_manage_users(actor))
     query = select(User).order_by(User.created_at.desc(), User.id.desc())

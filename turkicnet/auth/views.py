@@ -144,7 +144,7 @@ def logout():
         session.clear()
         logout_user()
         flash(_("You are logged out."), "info")
-    return redirect(url_for("core.home"))
+    return redirect(url_for("site.home"))
 
 
 @bp.route("/reset", methods=["GET", "POST"])

@@ -1,1 +1,23 @@
 """Centers: the directory, applications, membership and staff."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """The center pages, the labels templates show, this feature's notices and mail."""
+    from ..core import mail, notifications
+    from . import labels
+    from . import permissions as center_permissions
+    from .views import bp
+
+    app.register_blueprint(bp)
+    notifications.register_kinds(labels.NOTICES)
+    mail.register_category("center_decisions")
+    for category, label in labels.OPTIONAL_MAIL.items():
+        mail.register_category(category, label)
+    app.jinja_env.globals.update(
+        perms=center_permissions,
+        role_labels=labels.ROLE_LABELS,
+        status_labels=labels.STATUS_LABELS,
+        kind_labels=labels.KIND_LABELS,
+    )

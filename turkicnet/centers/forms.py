@@ -15,8 +15,9 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional
 
-from ..auth.forms import HoneypotMixin
+from ..core.forms import HoneypotMixin
 from .models import CenterKind, Role
+from .permissions import membership_of
 
 ROLE_CHOICES = [
     SelectChoice(Role.FOCAL_POINT.value, _l("Focal point")),
@@ -122,3 +123,15 @@ class StaffForm(FlaskForm):
 
 class LeaveForm(FlaskForm):
     successor = SelectField(_l("Who takes over as primary focal point"), coerce=int, validators=[Optional()])
+
+    @classmethod
+    def for_center(cls, actor, center, formdata=None) -> "LeaveForm":
+        """The form with the actor's possible successors at ``center`` to choose from."""
+        form = cls(formdata=formdata)
+        if membership_of(actor, center):
+            form.successor.choices = [
+                SelectChoice(m.id, m.user.full_name) for m in center.memberships if m.user_id != actor.id
+            ]
+        else:
+            form.successor.choices = []
+        return form

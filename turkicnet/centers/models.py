@@ -1,21 +1,16 @@
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.models import str_enum
 from ..core.timeutil import utcnow
 from ..extensions import db
 
-
-def _enum(enum_cls, length=24):
-    return Enum(
-        enum_cls,
-        native_enum=False,
-        length=length,
-        values_callable=lambda members: [member.value for member in members],
-        validate_strings=True,
-    )
+if TYPE_CHECKING:
+    from ..auth.models import User
 
 
 class OtsStanding(enum.StrEnum):
@@ -69,7 +64,7 @@ class Country(db.Model):
 
     code: Mapped[str] = mapped_column(String(4), primary_key=True)
     name: Mapped[str] = mapped_column(String(80))
-    ots_standing: Mapped[OtsStanding] = mapped_column(_enum(OtsStanding, 16))
+    ots_standing: Mapped[OtsStanding] = mapped_column(str_enum(OtsStanding, 16))
     sort_order: Mapped[int] = mapped_column(default=0)
 
 
@@ -84,12 +79,12 @@ class Center(db.Model):
     country_code: Mapped[str] = mapped_column(ForeignKey("countries.code"), index=True)
     city: Mapped[str] = mapped_column(String(80), default="")
     website: Mapped[str] = mapped_column(String(300), default="")
-    kind: Mapped[CenterKind] = mapped_column(_enum(CenterKind))
+    kind: Mapped[CenterKind] = mapped_column(str_enum(CenterKind))
     parent_body: Mapped[str] = mapped_column(String(200), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     founded_year: Mapped[int | None]
     status: Mapped[CenterStatus] = mapped_column(
-        _enum(CenterStatus), default=CenterStatus.PENDING, index=True
+        str_enum(CenterStatus), default=CenterStatus.PENDING, index=True
     )
 
     letter_stored_name: Mapped[str | None] = mapped_column(String(64))
@@ -138,14 +133,14 @@ class ApplicationMessage(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     center_id: Mapped[int] = mapped_column(ForeignKey("centers.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    kind: Mapped[MessageKind] = mapped_column(_enum(MessageKind))
+    kind: Mapped[MessageKind] = mapped_column(str_enum(MessageKind))
     body: Mapped[str] = mapped_column(Text, default="")
     from_status: Mapped[str | None] = mapped_column(String(24))
     to_status: Mapped[str | None] = mapped_column(String(24))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     center: Mapped[Center] = relationship(back_populates="messages")
-    author = relationship("User", lazy="joined")
+    author: Mapped["User | None"] = relationship(lazy="joined")
 
 
 class Membership(db.Model):
@@ -154,12 +149,12 @@ class Membership(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     center_id: Mapped[int] = mapped_column(ForeignKey("centers.id", ondelete="CASCADE"), index=True)
-    role: Mapped[Role] = mapped_column(_enum(Role, 16))
+    role: Mapped[Role] = mapped_column(str_enum(Role, 16))
     can_sign: Mapped[bool] = mapped_column(default=False)
     is_primary: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    user = relationship("User", back_populates="memberships", lazy="joined")
+    user: Mapped["User"] = relationship(back_populates="memberships", lazy="joined")
     center: Mapped[Center] = relationship(back_populates="memberships", lazy="joined")
 
     __table_args__ = (
@@ -183,13 +178,13 @@ class JoinRequest(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     center_id: Mapped[int] = mapped_column(ForeignKey("centers.id", ondelete="CASCADE"), index=True)
     message: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[RequestStatus] = mapped_column(_enum(RequestStatus, 16), default=RequestStatus.PENDING)
+    status: Mapped[RequestStatus] = mapped_column(str_enum(RequestStatus, 16), default=RequestStatus.PENDING)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[datetime | None]
 
-    user = relationship("User", foreign_keys=[user_id], lazy="joined")
+    user: Mapped["User"] = relationship(foreign_keys=[user_id], lazy="joined")
     center: Mapped[Center] = relationship(lazy="joined")
 
 
@@ -199,7 +194,7 @@ class Invitation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     center_id: Mapped[int] = mapped_column(ForeignKey("centers.id", ondelete="CASCADE"), index=True)
     email: Mapped[str] = mapped_column(String(254))
-    role: Mapped[Role] = mapped_column(_enum(Role, 16))
+    role: Mapped[Role] = mapped_column(str_enum(Role, 16))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -209,4 +204,4 @@ class Invitation(db.Model):
     revoked_at: Mapped[datetime | None]
 
     center: Mapped[Center] = relationship(lazy="joined")
-    invited_by = relationship("User", foreign_keys=[invited_by_id], lazy="joined")
+    invited_by: Mapped["User | None"] = relationship(foreign_keys=[invited_by_id], lazy="joined")

@@ -16,14 +16,16 @@ from sqlalchemy import func, or_, select
 
 from ..auth.models import User
 from ..core import audit, storage
+from ..core.db import commit
 from ..core.errors import Conflict, InvalidState, NotFound, ValidationFailed
-from ..core.mail import commit, queue_mail
+from ..core.mail import queue_mail
 from ..core.notifications import notify
-from ..core.permissions import is_admin, require
+from ..core.permissions import is_admin, require, user_of
 from ..core.text import match_key, normalise_block, normalise_line, slugify, website_domain
 from ..core.timeutil import utcnow
 from ..core.urls import external_url
 from ..extensions import db
+from .labels import ROLE_LABELS, STATUS_LABELS
 from .models import (
     ApplicationMessage,
     Center,
@@ -38,7 +40,6 @@ from .models import (
     Role,
 )
 from .permissions import (
-    APPLICATION_OPEN,
     can_apply_for_center,
     can_edit_center,
     can_leave_center,
@@ -54,35 +55,6 @@ from .permissions import (
     membership_of,
     visible_centers,
 )
-
-ROLE_LABELS = {
-    Role.FOCAL_POINT: _l("Focal point"),
-    Role.EDITOR: _l("Editor"),
-    Role.VIEWER: _l("Viewer"),
-}
-STATUS_LABELS = {
-    CenterStatus.PENDING: _l("Pending"),
-    CenterStatus.CHANGES_REQUESTED: _l("Changes requested"),
-    CenterStatus.APPROVED: _l("Approved"),
-    CenterStatus.REJECTED: _l("Rejected"),
-    CenterStatus.SUSPENDED: _l("Suspended"),
-    CenterStatus.WITHDRAWN: _l("Withdrawn"),
-}
-KIND_LABELS = {
-    CenterKind.GOVERNMENT_AGENCY: _l("Government agency"),
-    CenterKind.ACADEMY: _l("Academy of sciences"),
-    CenterKind.UNIVERSITY: _l("University"),
-    CenterKind.INDEPENDENT: _l("Independent"),
-    CenterKind.INTERNATIONAL: _l("International organisation"),
-}
-STANDING_LABELS = {
-    "applicant": _l("Applicant"),
-    "member": _l("Member"),
-    "signatory": _l("Signatory member"),
-    "suspended": _l("Suspended"),
-    "former": _l("Former member"),
-    "rejected": _l("Not admitted"),
-}
 
 #: Statuses whose centers still count as taking a name, acronym or website.
 _HOLDS_NAME = (
@@ -132,25 +104,6 @@ def get_center(actor, slug: str) -> Center:
     if center is None or not can_view_center(actor, center):
         raise NotFound(_("No such center."))
     return center
-
-
-def center_standing(center: Center) -> str:
-    """The network standing computed from the center's status and the ledger (DESIGN §1).
-
-    A signatory member is approved and holds a standing signature on an open or in-force
-    version; the set of such centers is read once per request.
-    """
-    if center.status in APPLICATION_OPEN:
-        return "applicant"
-    if center.status is CenterStatus.APPROVED:
-        from ..protocol.services import signatory_slugs
-
-        return "signatory" if center.slug in signatory_slugs() else "member"
-    if center.status is CenterStatus.SUSPENDED:
-        return "suspended"
-    if center.status is CenterStatus.WITHDRAWN:
-        return "former"
-    return "rejected"
 
 
 def _directory_query(actor, *, country: str = "", q: str = "", approved_only: bool = True):
@@ -450,7 +403,7 @@ def apply_center(actor: User, details: CenterDetails, *, letter, message: str = 
     _store_letter(center, letter)
     db.session.add(center)
     db.session.add(
-        Membership(user=actor, center=center, role=Role.FOCAL_POINT, is_primary=True, can_sign=False)
+        Membership(user=user_of(actor), center=center, role=Role.FOCAL_POINT, is_primary=True, can_sign=False)
     )
     db.session.add(
         ApplicationMessage(
@@ -791,7 +744,7 @@ def accept_join_request(actor: User, join_request: JoinRequest, *, role: str) ->
         membership = Membership(user=join_request.user, center=center, role=role)
         db.session.add(membership)
     audit.record(actor, "centers.accept_join", center, user_id=join_request.user_id, role=role.value)
-    link = external_url("centers.profile", slug=center.slug)
+    link = external_url("site.center", slug=center.slug)
     notify(join_request.user, "join_accepted", link=link, center=center.name)
     queue_mail(
         join_request.user,
@@ -837,7 +790,7 @@ def decline_join_request(actor: User, join_request: JoinRequest, *, reason: str)
         accepted=False,
         role="",
         reason=reason,
-        url=external_url("centers.profile", slug=center.slug),
+        url=external_url("site.center", slug=center.slug),
     )
     commit()
     return join_request
@@ -942,7 +895,7 @@ def accept_invitation(actor: User, token: str) -> Membership:
         actor.email_verified_at = utcnow()  # the token reached this mailbox
     membership = membership_of(actor, center)
     if membership is None:
-        membership = Membership(user=actor, center=center, role=invitation.role)
+        membership = Membership(user=user_of(actor), center=center, role=invitation.role)
         db.session.add(membership)
     audit.record(
         actor, "centers.accept_invitation", center, invitation_id=invitation.id, role=invitation.role.value
@@ -1005,7 +958,7 @@ def change_staff(actor: User, membership: Membership, *, role: str, can_sign: bo
         role=role.value,
         can_sign=membership.can_sign,
     )
-    link = external_url("centers.profile", slug=center.slug)
+    link = external_url("site.center", slug=center.slug)
     notify(membership.user, "role_changed", link=link, center=center.name, role=str(ROLE_LABELS[role]))
     queue_mail(
         membership.user,
@@ -1125,3 +1078,36 @@ def require_resubmit(actor, center: Center) -> None:
 def require_manage(actor, center: Center) -> None:
     """:raises PermissionDenied: unless the actor may manage the center's staff"""
     require(can_manage_staff(actor, center))
+
+
+# ---------------------------------------------------------------- helpers other features share
+
+
+def staff_recipients(center_ids=None, roles=None, *, approved_only: bool = False) -> list[User]:
+    """Active staff of the given centers (of every center when ``None``), each person once,
+    in a stable order; only those with one of ``roles`` when given, only at approved
+    centers with ``approved_only``. The one query that picks who is told about a change."""
+    members = select(Membership.user_id)
+    if center_ids is not None:
+        center_ids = list(center_ids)
+        if not center_ids:
+            return []
+        members = members.where(Membership.center_id.in_(center_ids))
+    if roles:
+        members = members.where(Membership.role.in_(list(roles)))
+    if approved_only:
+        members = members.join(Center, Center.id == Membership.center_id).where(
+            Center.status == CenterStatus.APPROVED
+        )
+    return list(db.session.scalars(select(User).where(User.active, User.id.in_(members)).order_by(User.id)))
+
+
+def choose_center(centers: list[Center], slug: str | None, message) -> Center:
+    """The center named by ``slug`` among ``centers`` (those the actor may act for), or the
+    first of them when no slug is given.
+
+    :raises PermissionDenied: with ``message`` when there is no such center
+    """
+    chosen = [c for c in centers if c.slug == slug] if slug else centers[:1]
+    require(bool(chosen), message)
+    return chosen[0]

@@ -3,13 +3,11 @@
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from wtforms import SelectChoice
 
 from ..core.errors import Conflict, InvalidState, NotFound, ValidationFailed
 from ..core.forms import ConfirmForm
+from ..core.permissions import current_viewer
 from ..core.webutil import attach_error, csv_response
-from ..reports import permissions as report_permissions
-from ..reports import services as report_services
 from . import services
 from .forms import (
     AcceptJoinForm,
@@ -57,7 +55,7 @@ def directory():
     country = request.args.get("country", "").upper()
     q = request.args.get("q", "").strip()[:100]
     page = services.directory_page(
-        current_user, country=country, q=q, page=request.args.get("page", 1, type=int)
+        current_viewer(), country=country, q=q, page=request.args.get("page", 1, type=int)
     )
     return render_template(
         "centers/directory.html",
@@ -73,7 +71,7 @@ def directory():
 def directory_csv():
     country = request.args.get("country", "").upper()
     q = request.args.get("q", "").strip()[:100]
-    rows = services.directory_rows(current_user, country=country, q=q)
+    rows = services.directory_rows(current_viewer(), country=country, q=q)
     header = [
         "slug",
         "name",
@@ -111,40 +109,6 @@ def directory_csv():
     )
 
 
-@bp.get("/centers/<slug>")
-def profile(slug: str):
-    center = services.get_center(current_user, slug)
-    contacts = services.primary_contacts([center])
-    pending_join = current_user.is_authenticated and services.has_pending_join_request(current_user, center)
-    reports = report_services.report_page(
-        current_user, report_services.Filters(), lead_center_id=center.id, per_page=10,
-        page=request.args.get("page", 1, type=int),
-    )  # fmt: skip
-    return render_template(
-        "centers/profile.html",
-        center=center,
-        contact=contacts.get(center.id),
-        reports=reports,
-        can_post=report_permissions.can_create_report(current_user, center),
-        membership=membership_of(current_user, center),
-        pending_join=pending_join,
-        join_form=JoinForm(formdata=None),
-        leave_form=_leave_form(center),
-    )
-
-
-@bp.get("/countries/<code>")
-def country(code: str):
-    country = services.get_country(code)
-    page = services.directory_page(
-        current_user, country=country.code, page=request.args.get("page", 1, type=int)
-    )
-    reports = report_services.report_page(
-        current_user, report_services.Filters(country=country.code), per_page=10
-    )
-    return render_template("centers/country.html", country=country, page=page, reports=reports)
-
-
 # ---------------------------------------------------------------- applying
 
 
@@ -159,7 +123,7 @@ def apply():
         else:
             try:
                 center = services.apply_center(
-                    current_user,
+                    current_viewer(),
                     _details(form),
                     letter=form.nomination_letter.data,
                     message=form.message.data or "",
@@ -182,8 +146,8 @@ def apply():
 @bp.get("/centers/<slug>/application")
 @login_required
 def application(slug: str):
-    center = services.get_center(current_user, slug)
-    thread = services.application_thread(current_user, center)
+    center = services.get_center(current_viewer(), slug)
+    thread = services.application_thread(current_viewer(), center)
     return render_template(
         "centers/application.html",
         center=center,
@@ -195,30 +159,30 @@ def application(slug: str):
 @bp.post("/centers/<slug>/application/message")
 @login_required
 def application_message(slug: str):
-    center = services.get_center(current_user, slug)
+    center = services.get_center(current_viewer(), slug)
     form = MessageForm()
     if form.validate_on_submit():
         try:
-            services.post_application_message(current_user, center, form.body.data)
+            services.post_application_message(current_viewer(), center, form.body.data)
         except ValidationFailed as error:
             attach_error(form, error)
         else:
             flash(_("Your message was added."), "success")
             return redirect(url_for("centers.application", slug=slug))
-    thread = services.application_thread(current_user, center)
+    thread = services.application_thread(current_viewer(), center)
     return render_template("centers/application.html", center=center, thread=thread, message_form=form), 400
 
 
 @bp.route("/centers/<slug>/application/resubmit", methods=["GET", "POST"])
 @login_required
 def resubmit(slug: str):
-    center = services.get_center(current_user, slug)
-    services.require_resubmit(current_user, center)
+    center = services.get_center(current_viewer(), slug)
+    services.require_resubmit(current_viewer(), center)
     form = _form_for_center(ResubmitForm, center)
     if form.validate_on_submit():
         try:
             services.resubmit_application(
-                current_user,
+                current_viewer(),
                 center,
                 _details(form),
                 reply=form.reply.data,
@@ -236,17 +200,19 @@ def resubmit(slug: str):
 @bp.route("/centers/<slug>/edit", methods=["GET", "POST"])
 @login_required
 def edit(slug: str):
-    center = services.get_center(current_user, slug)
-    services.require_edit(current_user, center)
+    center = services.get_center(current_viewer(), slug)
+    services.require_edit(current_viewer(), center)
     form = _form_for_center(EditCenterForm, center)
     if form.validate_on_submit():
         try:
-            services.update_center(current_user, center, _details(form), letter=form.nomination_letter.data)
+            services.update_center(
+                current_viewer(), center, _details(form), letter=form.nomination_letter.data
+            )
         except ValidationFailed as error:
             attach_error(form, error)
         else:
             flash(_("The profile was saved."), "success")
-            return redirect(url_for("centers.profile", slug=slug))
+            return redirect(url_for("site.center", slug=slug))
     status = 400 if request.method == "POST" else 200
     return render_template("centers/edit.html", center=center, form=form), status
 
@@ -254,8 +220,8 @@ def edit(slug: str):
 @bp.get("/centers/<slug>/letter")
 @login_required
 def letter(slug: str):
-    center = services.get_center(current_user, slug)
-    path = services.letter_path(current_user, center)
+    center = services.get_center(current_viewer(), slug)
+    path = services.letter_path(current_viewer(), center)
     response = send_file(
         path,
         mimetype="application/pdf",
@@ -272,60 +238,49 @@ def letter(slug: str):
 @bp.post("/centers/<slug>/join")
 @login_required
 def join(slug: str):
-    center = services.get_center(current_user, slug)
+    center = services.get_center(current_viewer(), slug)
     form = JoinForm()
     if form.validate_on_submit():
         try:
-            services.request_to_join(current_user, center, message=form.message.data or "")
+            services.request_to_join(current_viewer(), center, message=form.message.data or "")
         except Conflict as error:
             flash(error.message, "info")
         else:
             flash(
                 _("Your request was sent to the focal points of %(center)s.", center=center.name), "success"
             )
-    return redirect(url_for("centers.profile", slug=slug))
-
-
-def _leave_form(center, formdata=None):
-    form = LeaveForm(formdata=formdata)
-    if current_user.is_authenticated and membership_of(current_user, center):
-        form.successor.choices = [
-            SelectChoice(m.id, m.user.full_name) for m in center.memberships if m.user_id != current_user.id
-        ]
-    else:
-        form.successor.choices = []
-    return form
+    return redirect(url_for("site.center", slug=slug))
 
 
 @bp.post("/centers/<slug>/leave")
 @login_required
 def leave(slug: str):
-    center = services.get_center(current_user, slug)
-    membership = membership_of(current_user, center)
+    center = services.get_center(current_viewer(), slug)
+    membership = membership_of(current_viewer(), center)
     if membership is None:
         raise NotFound(_("You are not on the staff of this center."))
-    form = _leave_form(center, request.form)
+    form = LeaveForm.for_center(current_viewer(), center, request.form)
     if form.validate_on_submit():
         successor = services.get_membership(form.successor.data) if form.successor.data else None
         try:
-            services.leave_center(current_user, membership, successor=successor)
+            services.leave_center(current_viewer(), membership, successor=successor)
         except ValidationFailed as error:
             flash(error.message, "error")
-            return redirect(url_for("centers.profile", slug=slug))
+            return redirect(url_for("site.center", slug=slug))
         flash(_("You left %(center)s.", center=center.name), "success")
-    return redirect(url_for("centers.profile", slug=slug))
+    return redirect(url_for("site.center", slug=slug))
 
 
 def _render_staff(center, *, invite_form=None, decline_forms=None, status=200):
-    memberships = services.staff_of(current_user, center)
-    can_manage = can_manage_staff(current_user, center)
+    memberships = services.staff_of(current_viewer(), center)
+    can_manage = can_manage_staff(current_viewer(), center)
     return render_template(
         "centers/staff.html",
         center=center,
         memberships=memberships,
         can_manage=can_manage,
-        join_requests=services.pending_join_requests(current_user, center) if can_manage else [],
-        invitations=services.open_invitations(current_user, center) if can_manage else [],
+        join_requests=services.pending_join_requests(current_viewer(), center) if can_manage else [],
+        invitations=services.open_invitations(current_viewer(), center) if can_manage else [],
         invite_form=invite_form or InviteForm(formdata=None),
         staff_forms={
             m.id: StaffForm(formdata=None, role=m.role.value, can_sign=m.can_sign, prefix=f"m{m.id}")
@@ -340,20 +295,20 @@ def _render_staff(center, *, invite_form=None, decline_forms=None, status=200):
 @bp.get("/centers/<slug>/staff")
 @login_required
 def staff(slug: str):
-    center = services.get_center(current_user, slug)
+    center = services.get_center(current_viewer(), slug)
     return _render_staff(center)
 
 
 @bp.post("/centers/<slug>/staff/invite")
 @login_required
 def invite(slug: str):
-    center = services.get_center(current_user, slug)
-    services.require_manage(current_user, center)
+    center = services.get_center(current_viewer(), slug)
+    services.require_manage(current_viewer(), center)
     form = InviteForm()
     if form.validate_on_submit():
         try:
             invitation, _token = services.invite_staff(
-                current_user, center, email=form.email.data, role=form.role.data
+                current_viewer(), center, email=form.email.data, role=form.role.data
             )
         except ValidationFailed as error:
             attach_error(form, error)
@@ -384,7 +339,7 @@ def _run(action, success: str, slug: str):
 @bp.post("/centers/<slug>/staff/<int:membership_id>")
 @login_required
 def change_staff(slug: str, membership_id: int):
-    center = services.get_center(current_user, slug)
+    center = services.get_center(current_viewer(), slug)
     membership = _membership_in(center, membership_id)
     form = StaffForm(prefix=f"m{membership.id}")
     if not form.validate_on_submit():
@@ -392,7 +347,7 @@ def change_staff(slug: str, membership_id: int):
         return redirect(url_for("centers.staff", slug=slug))
     return _run(
         lambda: services.change_staff(
-            current_user, membership, role=form.role.data, can_sign=form.can_sign.data
+            current_viewer(), membership, role=form.role.data, can_sign=form.can_sign.data
         ),
         _("Saved the role of %(name)s.", name=membership.user.full_name),
         slug,
@@ -402,12 +357,12 @@ def change_staff(slug: str, membership_id: int):
 @bp.post("/centers/<slug>/staff/<int:membership_id>/primary")
 @login_required
 def make_primary(slug: str, membership_id: int):
-    center = services.get_center(current_user, slug)
+    center = services.get_center(current_viewer(), slug)
     membership = _membership_in(center, membership_id)
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("centers.staff", slug=slug))
     return _run(
-        lambda: services.make_primary(current_user, membership),
+        lambda: services.make_primary(current_viewer(), membership),
         _("%(name)s is now the primary focal point.", name=membership.user.full_name),
         slug,
     )
@@ -416,13 +371,13 @@ def make_primary(slug: str, membership_id: int):
 @bp.post("/centers/<slug>/staff/<int:membership_id>/remove")
 @login_required
 def remove_staff(slug: str, membership_id: int):
-    center = services.get_center(current_user, slug)
+    center = services.get_center(current_viewer(), slug)
     membership = _membership_in(center, membership_id)
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("centers.staff", slug=slug))
     name = membership.user.full_name
     return _run(
-        lambda: services.remove_staff(current_user, membership),
+        lambda: services.remove_staff(current_viewer(), membership),
         _("%(name)s was removed from the staff.", name=name),
         slug,
     )
@@ -438,13 +393,13 @@ def _join_request_in(center, request_id: int):
 @bp.post("/centers/<slug>/join-requests/<int:request_id>/accept")
 @login_required
 def accept_join(slug: str, request_id: int):
-    center = services.get_center(current_user, slug)
+    center = services.get_center(current_viewer(), slug)
     join_request = _join_request_in(center, request_id)
     form = AcceptJoinForm()
     if not form.validate_on_submit():
         return redirect(url_for("centers.staff", slug=slug))
     return _run(
-        lambda: services.accept_join_request(current_user, join_request, role=form.role.data),
+        lambda: services.accept_join_request(current_viewer(), join_request, role=form.role.data),
         _("%(name)s joined the staff.", name=join_request.user.full_name),
         slug,
     )
@@ -453,30 +408,32 @@ def accept_join(slug: str, request_id: int):
 @bp.post("/centers/<slug>/join-requests/<int:request_id>/decline")
 @login_required
 def decline_join(slug: str, request_id: int):
-    center = services.get_center(current_user, slug)
+    center = services.get_center(current_viewer(), slug)
     join_request = _join_request_in(center, request_id)
     form = DeclineJoinForm(prefix=f"r{request_id}")
     if form.validate_on_submit():
         return _run(
-            lambda: services.decline_join_request(current_user, join_request, reason=form.reason.data),
+            lambda: services.decline_join_request(current_viewer(), join_request, reason=form.reason.data),
             _("The request was declined."),
             slug,
         )
-    services.require_manage(current_user, center)
+    services.require_manage(current_viewer(), center)
     return _render_staff(center, decline_forms={request_id: form}, status=400)
 
 
 @bp.post("/centers/<slug>/invitations/<int:invitation_id>/revoke")
 @login_required
 def revoke_invitation(slug: str, invitation_id: int):
-    center = services.get_center(current_user, slug)
+    center = services.get_center(current_viewer(), slug)
     invitation = services.get_invitation_by_id(invitation_id)
     if invitation.center_id != center.id:
         raise NotFound(_("No such invitation."))
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("centers.staff", slug=slug))
     return _run(
-        lambda: services.revoke_invitation(current_user, invitation), _("The invitation was withdrawn."), slug
+        lambda: services.revoke_invitation(current_viewer(), invitation),
+        _("The invitation was withdrawn."),
+        slug,
     )
 
 
@@ -488,7 +445,7 @@ def invitation(token: str):
         return render_template("auth/link_problem.html", message=error.message), 400
     form = ConfirmForm()
     if request.method == "POST" and current_user.is_authenticated and form.validate_on_submit():
-        membership = services.accept_invitation(current_user, token)
+        membership = services.accept_invitation(current_viewer(), token)
         flash(_("Welcome to the staff of %(center)s.", center=membership.center.name), "success")
-        return redirect(url_for("centers.profile", slug=membership.center.slug))
+        return redirect(url_for("site.center", slug=membership.center.slug))
     return render_template("centers/invitation.html", invitation=invitation, form=form, token=token)

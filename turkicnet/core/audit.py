@@ -6,10 +6,13 @@ from flask import has_request_context, request
 
 from ..extensions import db
 from .models import AuditEvent
+from .permissions import Viewer
 
 
 def record(actor, action: str, target=None, **details: Any) -> AuditEvent:
     """Add an audit event for ``action`` (``feature.verb``) on ``target``; never commits."""
+    if isinstance(target, Viewer):
+        target = target.user
     if target is not None and getattr(target, "id", 1) is None:
         db.session.flush()
     actor_id = getattr(actor, "id", None) if getattr(actor, "is_authenticated", False) else None

@@ -1,8 +1,14 @@
 """Mail: an outbox row in the change's transaction, delivered after the commit.
 
+The outbox is the source of truth. With ``MAIL_DELIVERY = "after_response"`` (the
+default) the messages a request's change queued are delivered once the response has been
+sent, so no one waits on a mail server; outside a request (the CLI) right after the
+commit. With ``"outbox"`` nothing is sent here: ``flask --app wsgi mail deliver`` (and the
+worker, when there is one) sends what waits. A failed delivery stays in the outbox.
+
 The development transport writes ``instance/mail/<id>.eml``; SMTP is used when
-``TURKICNET_MAIL_SERVER`` is set. A failed delivery stays in the outbox for
-``flask --app wsgi mail deliver``.
+``TURKICNET_MAIL_SERVER`` is set. Core knows no mail category: each feature registers its
+own (:func:`register_category`).
 """
 
 import logging
@@ -12,26 +18,36 @@ from email.policy import SMTP
 from email.utils import make_msgid
 from pathlib import Path
 
-from flask import current_app, render_template
+from flask import after_this_request, current_app, g, has_request_context, render_template
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
+from .db import after_commit, unit_of_work
 from .models import OutboxMessage
 from .timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
-#: Categories a user may switch off; the others are always sent.
-OPTIONAL_CATEGORIES = {
-    "join_requests": _l("Requests to join my center"),
-    "staff_changes": _l("Changes to my role and my center's staff"),
-    "reports": _l("Reports shared with my center, co-authorships and comments"),
-}
-MANDATORY_CATEGORIES = {"account", "center_decisions"}
+#: Categories a user may switch off (name → the label on their preferences page).
+OPTIONAL_CATEGORIES: dict[str, object] = {}
+#: Categories always sent.
+MANDATORY_CATEGORIES: set[str] = set()
 
-_PENDING_KEY = "turkicnet_outbox"
+_AFTER_RESPONSE_KEY = "turkicnet_mail_after_response"
+
+
+def register_category(name: str, label=None) -> None:
+    """Add a feature's mail category: optional (a person may switch it off) when it has a
+    ``label`` for the preferences page, mandatory otherwise."""
+    if name in OPTIONAL_CATEGORIES or name in MANDATORY_CATEGORIES:
+        if OPTIONAL_CATEGORIES.get(name) is label or (label is None and name in MANDATORY_CATEGORIES):
+            return
+        raise ValueError(f"mail category {name!r} is registered twice")
+    if label is None:
+        MANDATORY_CATEGORIES.add(name)
+    else:
+        OPTIONAL_CATEGORIES[name] = label
 
 
 def queue_mail(
@@ -53,25 +69,40 @@ def queue_mail(
         subject_text = str(subject) % subject_params if subject_params else str(subject)
     message = OutboxMessage(recipient=address, subject=subject_text[:200], body=body)
     db.session.add(message)
-    db.session.info.setdefault(_PENDING_KEY, []).append(message)
+    after_commit(lambda: schedule_delivery([message.id]))
     return message
 
 
-def commit() -> None:
-    """Commit the session, then deliver the mail that the transaction queued."""
-    pending = db.session.info.pop(_PENDING_KEY, [])
+def schedule_delivery(message_ids: list[int]) -> None:
+    """Hand committed messages to delivery: after the response in a request, at once
+    outside one, or not at all when the outbox is left to ``mail deliver`` (the seam
+    where a worker takes over)."""
+    mode = current_app.config.get("MAIL_DELIVERY", "after_response")
+    if mode == "outbox" or not message_ids:
+        return
+    if not has_request_context():
+        deliver(message_ids)
+        return
+    waiting = g.get(_AFTER_RESPONSE_KEY)
+    if waiting is None:
+        waiting = g.setdefault(_AFTER_RESPONSE_KEY, [])
+        app = current_app._get_current_object()
+
+        @after_this_request
+        def deliver_when_sent(response):
+            response.call_on_close(lambda: _deliver_in_own_context(app, waiting))
+            return response
+
+    waiting.extend(message_ids)
+
+
+def _deliver_in_own_context(app, message_ids: list[int]) -> None:
+    """Runs when the server has sent the response, outside the request."""
     try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    if pending:
-        deliver([message.id for message in pending])
-
-
-def discard_pending() -> None:
-    """Forget queued mail after a rollback, so nothing is delivered for it."""
-    db.session.info.pop(_PENDING_KEY, None)
+        with app.app_context():
+            deliver(message_ids)
+    except Exception:  # noqa: BLE001 - the outbox keeps the message for `mail deliver`
+        log.exception("delivering mail %s after the response failed", message_ids)
 
 
 def deliver(message_ids: list[int] | None = None) -> tuple[int, int]:
@@ -85,18 +116,18 @@ def deliver(message_ids: list[int] | None = None) -> tuple[int, int]:
     transport = _transport()
     sent = failed = 0
     for message in db.session.scalars(query).all():
-        message.attempts += 1
-        try:
-            transport(message)
-        except Exception as exc:  # noqa: BLE001 - any transport failure leaves it queued
-            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            failed += 1
-            log.warning("mail %s to %s failed: %s", message.id, message.recipient, exc)
-        else:
-            message.sent_at = utcnow()
-            message.last_error = None
-            sent += 1
-        db.session.commit()
+        with unit_of_work(unchecked="the outbox's own delivery bookkeeping"):
+            message.attempts += 1
+            try:
+                transport(message)
+            except Exception as exc:  # noqa: BLE001 - any transport failure leaves it queued
+                message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+                failed += 1
+                log.warning("mail %s to %s failed: %s", message.id, message.recipient, exc)
+            else:
+                message.sent_at = utcnow()
+                message.last_error = None
+                sent += 1
     return sent, failed
 
 

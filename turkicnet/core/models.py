@@ -1,13 +1,29 @@
 """Models that every feature writes to: the audit log, the mail outbox, notifications."""
 
+import enum
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .timeutil import utcnow
+
+if TYPE_CHECKING:
+    from ..auth.models import User
+
+
+def str_enum(enum_cls: type[enum.Enum], length: int = 24) -> Enum:
+    """The one way a status or kind column is declared: the enum's values stored as short
+    strings (no database enum type), and a value the enum does not know refused."""
+    return Enum(
+        enum_cls,
+        native_enum=False,
+        length=length,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
 
 
 class AuditEvent(db.Model):
@@ -22,7 +38,7 @@ class AuditEvent(db.Model):
     ip: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
-    actor = db.relationship("User", lazy="joined")
+    actor: Mapped["User | None"] = relationship(lazy="joined")
 
     __table_args__ = (Index("ix_audit_events_target", "target_type", "target_id"),)
 

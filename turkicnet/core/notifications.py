@@ -1,28 +1,24 @@
 """In-app notices. The text is kept as a kind and parameters, so it is shown in the
-reader's language rather than the sender's."""
+reader's language rather than the sender's.
 
-from flask_babel import lazy_gettext as _l
+Core knows no notice kind: each feature registers its own in its ``init_app``.
+"""
+
+from collections.abc import Mapping
 
 from ..extensions import db
 from .models import Notification
 
-MESSAGES = {
-    "center_approved": _l("%(center)s was approved and is now a member of the network."),
-    "center_changes_requested": _l("The Secretariat asks for changes to the application of %(center)s."),
-    "center_rejected": _l("The application of %(center)s was rejected."),
-    "center_suspended": _l("%(center)s was suspended."),
-    "center_reinstated": _l("%(center)s was reinstated."),
-    "center_withdrawn": _l("%(center)s was withdrawn from the network."),
-    "application_resubmitted": _l("%(center)s resubmitted its application."),
-    "join_requested": _l("%(user)s asks to join %(center)s."),
-    "join_accepted": _l("You are now a member of the staff of %(center)s."),
-    "join_declined": _l("Your request to join %(center)s was declined."),
-    "role_changed": _l("Your role at %(center)s is now: %(role)s."),
-    "removed_from_center": _l("You were removed from the staff of %(center)s."),
-    "made_primary": _l("You are now the primary focal point of %(center)s."),
-    "coauthorship_to_confirm": _l("%(center)s names your center as co-author of “%(title)s”."),
-    "report_shared": _l("%(center)s shared “%(title)s” with your center."),
-}
+#: kind → translatable text with ``%(name)s`` parameters; filled by the features.
+MESSAGES: dict[str, object] = {}
+
+
+def register_kinds(messages: Mapping[str, object]) -> None:
+    """Add a feature's notice kinds; a kind may be registered once."""
+    for kind, text in messages.items():
+        if MESSAGES.get(kind, text) is not text:
+            raise ValueError(f"notice kind {kind!r} is registered twice")
+        MESSAGES[kind] = text
 
 
 def notify(user, kind: str, /, link: str = "", **params) -> Notification:

@@ -1,17 +1,16 @@
 """Reads and changes that belong to no single feature: notifications and health."""
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select, text, update
 
 from ..extensions import db
 from . import audit
-from .errors import NotFound
-from .mail import commit
+from .db import unit_of_work
 from .models import Notification
+from .permissions import Actor, is_authenticated, require
 from .timeutil import utcnow
 
 
-def unread_notification_count(actor) -> int:
+def unread_notification_count(actor: Actor) -> int:
     return (
         db.session.scalar(
             select(func.count(Notification.id)).where(
@@ -22,7 +21,7 @@ def unread_notification_count(actor) -> int:
     )
 
 
-def notifications_page(actor, *, page: int = 1, per_page: int = 30):
+def notifications_page(actor: Actor, *, page: int = 1, per_page: int = 30):
     query = (
         select(Notification)
         .where(Notification.user_id == actor.id)
@@ -31,17 +30,17 @@ def notifications_page(actor, *, page: int = 1, per_page: int = 30):
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
-def mark_notifications_read(actor, notification_id: int | None = None) -> int:
-    """Mark one of the actor's notices read, or all of them; returns how many changed."""
-    query = update(Notification).where(Notification.user_id == actor.id, Notification.read_at.is_(None))
-    if notification_id is not None:
-        if db.session.get(Notification, notification_id) is None:
-            raise NotFound(_("No such notification."))
-        query = query.where(Notification.id == notification_id)
-    changed = db.session.execute(query.values(read_at=utcnow())).rowcount
-    audit.record(actor, "core.read_notifications", actor, count=changed)
-    commit()
-    return changed
+def mark_notifications_read(actor: Actor) -> int:
+    """Mark all of the actor's notices read; returns how many changed.
+
+    :raises PermissionDenied: for no one
+    """
+    with unit_of_work():
+        require(is_authenticated(actor))
+        query = update(Notification).where(Notification.user_id == actor.id, Notification.read_at.is_(None))
+        changed = db.session.execute(query.values(read_at=utcnow())).rowcount
+        audit.record(actor, "core.read_notifications", actor, count=changed)
+        return changed
 
 
 def database_ok() -> tuple[bool, str]:

@@ -1,6 +1,8 @@
-"""The pieces of ``create_app``: extensions, blueprints, CLI, error handlers, hooks."""
+"""The pieces of ``create_app`` that belong to no feature: extensions, error handlers,
+request hooks, template helpers."""
 
 import logging
+from pathlib import Path
 
 from flask import Flask, g, has_request_context, render_template, request
 from flask_babel import get_locale
@@ -8,7 +10,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -30,8 +31,7 @@ SECURITY_HEADERS = {
 
 
 def init_extensions(app: Flask) -> None:
-    from pathlib import Path
-
+    """Bind the extensions to ``app``; nothing here knows a feature."""
     db.init_app(app)
     migrate.init_app(
         app,
@@ -48,57 +48,22 @@ def init_extensions(app: Flask) -> None:
     login_manager.login_message = None
     login_manager.session_protection = "basic"
 
-    @login_manager.user_loader
-    def load_user(session_id: str):
-        from ..auth.services import load_session_user
-
-        return load_session_user(session_id)
-
     if app.config["PROXY_FIX"]:
         hops = app.config["PROXY_FIX"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    # Import the models so that the metadata (and Alembic) know every table.
-    from ..auth import models as _auth_models  # noqa: F401
-    from ..centers import models as _center_models  # noqa: F401
-    from ..protocol import models as _protocol_models  # noqa: F401
-    from ..reports import models as _report_models  # noqa: F401
-    from . import models as _core_models  # noqa: F401
-
-    _register_template_helpers(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _sqlite_pragmas)
 
 
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record):
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     """Foreign keys on every SQLite connection, WAL journaling, a busy timeout."""
-    if type(dbapi_connection).__module__.startswith("sqlite3"):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.close()
-
-
-def register_blueprints(app: Flask) -> None:
-    from ..admin.views import bp as admin_bp
-    from ..auth.views import bp as auth_bp
-    from ..centers.views import bp as centers_bp
-    from ..protocol.views import bp as protocol_bp
-    from ..reports.views import bp as reports_bp
-    from .views import bp as core_bp
-
-    app.register_blueprint(core_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(centers_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(protocol_bp)
-    app.register_blueprint(reports_bp)
-
-
-def register_cli(app: Flask) -> None:
-    from .cli import register
-
-    register(app)
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
 
 
 def _render_error(code: int, message: str = ""):
@@ -152,12 +117,6 @@ def register_request_hooks(app: Flask) -> None:
             response.vary.add("Cookie")
         return response
 
-    @app.teardown_request
-    def discard_queued_mail(exc):
-        from .mail import discard_pending
-
-        discard_pending()
-
 
 def _csrf_field(form):
     """The form's CSRF input; nothing when CSRF is switched off (as in most tests)."""
@@ -165,29 +124,24 @@ def _csrf_field(form):
     return field() if field is not None else ""
 
 
-def _register_template_helpers(app: Flask) -> None:
-    from ..centers import permissions as center_permissions
-    from ..centers import services as center_services
-    from ..protocol import services as protocol_services
-    from ..reports import services as report_services
+def register_template_helpers(app: Flask) -> None:
+    """The helpers every template may use; features add their own in their ``init_app``."""
     from . import assets, notifications
+    from .languages import LANGUAGE_NAMES
+    from .permissions import current_viewer
     from .timeutil import utcnow
 
     app.jinja_env.globals.update(
         asset_url=assets.asset_url,
         get_locale=get_locale,
         csrf_field=_csrf_field,
-        perms=center_permissions,
-        role_labels=center_services.ROLE_LABELS,
-        status_labels=center_services.STATUS_LABELS,
-        kind_labels=center_services.KIND_LABELS,
-        standing_labels=center_services.STANDING_LABELS,
-        center_standing=center_services.center_standing,
         render_notification=notifications.render,
-        protocol_status_labels=protocol_services.STATUS_LABELS,
-        protocol_languages=protocol_services.LANGUAGE_NAMES,
         now_utc=utcnow,
-        report_languages=report_services.REPORT_LANGUAGES,
+        language_names=LANGUAGE_NAMES,
+        # the names the templates knew these by before the language table was one
+        protocol_languages=LANGUAGE_NAMES,
+        report_languages=LANGUAGE_NAMES,
+        current_viewer=current_viewer,
     )
 
     @app.context_processor

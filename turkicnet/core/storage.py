@@ -11,6 +11,7 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext as _
 
+from .db import after_commit, on_rollback
 from .errors import ValidationFailed
 
 
@@ -194,3 +195,15 @@ def clean_filename(name: str) -> str:
     name = unicodedata.normalize("NFC", name.replace("\\", "/").rsplit("/", 1)[-1])
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
     return (name or "document.pdf")[-150:]
+
+
+def keep_on_commit(new_files: list[str | None], replaced: list[str | None] = ()) -> None:
+    """Tie stored files to the unit of work that is running: the ``new_files`` are deleted
+    if it rolls back, the ``replaced`` ones once it has committed. Files and rows stay
+    consistent either way."""
+    new_files = [name for name in new_files if name]
+    replaced = [name for name in replaced if name]
+    if new_files:
+        on_rollback(lambda: [delete(name) for name in new_files])
+    if replaced:
+        after_commit(lambda: [delete(name) for name in replaced])

@@ -1,10 +1,13 @@
-"""Text helpers: the transliteration key that names are matched by."""
+"""Text helpers: the transliteration key that names are matched by, slugs, clean lines."""
 
 import re
 import unicodedata
 from urllib.parse import urlsplit
 
 from anyascii import anyascii
+from sqlalchemy import select
+
+from ..extensions import db
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
@@ -47,3 +50,12 @@ def normalise_block(text: str | None) -> str:
     if not text:
         return ""
     return unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def unique_slug(column, base: str) -> str:
+    """``base``, or ``base-2``, ``base-3``… : the first that no row has in ``column`` (one query)."""
+    taken = set(db.session.scalars(select(column).where((column == base) | column.startswith(f"{base}-"))))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug

@@ -1,4 +1,4 @@
-"""Home, health, hashed static assets and the notifications page."""
+"""Health, hashed static assets and the notifications page."""
 
 from flask import (
     Blueprint,
@@ -13,26 +13,11 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from ..centers import services as center_services
-from ..protocol import services as protocol_services
-from ..reports import services as report_services
 from . import assets
 from .forms import ConfirmForm
 from .services import database_ok, mark_notifications_read, notifications_page
 
 bp = Blueprint("core", __name__)
-
-
-@bp.get("/")
-def home():
-    version = protocol_services.current_version()
-    return render_template(
-        "core/home.html",
-        counts=center_services.network_counts(),
-        version=version,
-        progress=protocol_services.rule_progress(version) if version else None,
-        latest=report_services.feed_reports(limit=5),
-    )
 
 
 @bp.get("/healthz")

@@ -1,1 +1,21 @@
-"""The cooperation protocol: versions, texts, signing, the ledger and its checkpoints."""
+"""The cooperation protocol: versions, texts, signing, standing, the ledger and its checkpoints."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """The protocol pages and CLI, how a viewer's standing is read, the labels templates show."""
+    from ..core.permissions import set_viewer_builder
+    from . import labels, standing
+    from .cli import protocol_cli
+    from .views import bp
+
+    app.register_blueprint(bp)
+    app.cli.add_command(protocol_cli)
+    set_viewer_builder(standing.viewer_for)
+    app.jinja_env.globals.update(
+        protocol_status_labels=labels.STATUS_LABELS,
+        standing_labels=labels.STANDING_LABELS,
+        center_standing=standing.center_standing,
+        standings_of=standing.standings,
+    )

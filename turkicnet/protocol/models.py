@@ -1,9 +1,10 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.models import str_enum
 from ..core.timeutil import utcnow
 from ..extensions import db
 
@@ -22,12 +23,7 @@ class ProtocolVersion(db.Model):
     number: Mapped[int] = mapped_column(unique=True)
     title: Mapped[str] = mapped_column(String(200))
     status: Mapped[VersionStatus] = mapped_column(
-        Enum(
-            VersionStatus,
-            native_enum=False,
-            length=16,
-            values_callable=lambda members: [member.value for member in members],
-        ),
+        str_enum(VersionStatus, 16),
         default=VersionStatus.DRAFT,
         index=True,
     )

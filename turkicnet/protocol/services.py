@@ -5,17 +5,19 @@ import difflib
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app, g, has_app_context
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..auth import passwords
 from ..centers.models import Center, CenterStatus, Country, Membership, OtsStanding, Role
 from ..core import audit
+from ..core.db import commit
 from ..core.errors import Conflict, InvalidState, NotFound, ValidationFailed
-from ..core.mail import commit, queue_mail
+from ..core.languages import LANGUAGE_NAMES
+from ..core.mail import queue_mail
 from ..core.permissions import require
 from ..core.text import normalise_line
 from ..core.timeutil import utcnow
@@ -34,24 +36,7 @@ from .permissions import (
     signing_centers,
     visible_versions,
 )
-
-LANGUAGE_NAMES = {
-    "en": "English",
-    "tr": "Türkçe",
-    "ru": "Русский",
-    "az": "Azərbaycanca",
-    "kk": "Қазақша",
-    "ky": "Кыргызча",
-    "uz": "Oʻzbekcha",
-    "tk": "Türkmençe",
-    "hu": "Magyar",
-}
-STATUS_LABELS = {
-    VersionStatus.DRAFT: _l("Draft"),
-    VersionStatus.OPEN: _l("Open for signature"),
-    VersionStatus.IN_FORCE: _l("In force"),
-    VersionStatus.SUPERSEDED: _l("Superseded"),
-}
+from .standing import standing_entry
 
 
 def readable_stamp(stamp: str) -> str:
@@ -151,60 +136,6 @@ def get_text(version: ProtocolVersion, language: str) -> ProtocolText:
     if version_text is None:
         raise NotFound(_("This version has no text in that language."))
     return version_text
-
-
-def standing_entry(center_slug: str, version_number: int) -> LedgerEntry | None:
-    """The center's standing signature on the version: its latest entry, if that is a sign."""
-    latest = db.session.scalar(
-        select(LedgerEntry)
-        .where(LedgerEntry.center == center_slug, LedgerEntry.version == version_number)
-        .order_by(LedgerEntry.seq.desc())
-        .limit(1)
-    )
-    return latest if latest is not None and latest.action == "sign" else None
-
-
-def signatory_slugs() -> frozenset[str]:
-    """Slugs of the signatory members (DESIGN §1): approved centers holding a standing
-    signature on an open or in-force version.
-
-    Read once per request: every place that shows a center's standing shares it.
-    """
-    cached = g.get("turkicnet_signatory_slugs") if has_app_context() else None
-    if cached is not None:
-        return cached
-    latest = (
-        select(func.max(LedgerEntry.seq).label("seq"))
-        .group_by(LedgerEntry.center, LedgerEntry.version)
-        .subquery()
-    )
-    slugs = frozenset(
-        db.session.scalars(
-            select(LedgerEntry.center)
-            .join(latest, LedgerEntry.seq == latest.c.seq)
-            .join(ProtocolVersion, ProtocolVersion.number == LedgerEntry.version)
-            .join(Center, Center.slug == LedgerEntry.center)
-            .where(
-                LedgerEntry.action == "sign",
-                ProtocolVersion.status.in_(SIGNABLE),
-                Center.status == CenterStatus.APPROVED,
-            )
-        )
-    )
-    if has_app_context():
-        g.turkicnet_signatory_slugs = slugs
-    return slugs
-
-
-def forget_cached_standing() -> None:
-    if has_app_context():
-        g.pop("turkicnet_signatory_slugs", None)
-
-
-@event.listens_for(Center.status, "set")
-def _center_status_changed(center, value, old_value, initiator) -> None:
-    # Only approved centers are signatories: suspending or reinstating one changes the set.
-    forget_cached_standing()
 
 
 @dataclass
@@ -509,7 +440,6 @@ def open_version(actor, version: ProtocolVersion) -> ProtocolVersion:
         version=version,
         url=external_url("protocol.version", number=version.number),
     )
-    forget_cached_standing()
     commit()
     return version
 
@@ -587,7 +517,6 @@ def sign_protocol(
     audit.record(actor, "protocol.sign", center, version=version.number, seq=entry.seq, hash=entry.hash)
     _mail_receipt(actor, center, entry, checkpoint, _l("You signed the cooperation protocol for %(center)s"))
     _enter_into_force_if_due(actor, version)
-    forget_cached_standing()
     commit()
     return entry
 
@@ -628,7 +557,6 @@ def withdraw_signature(
     )  # fmt: skip
     audit.record(actor, "protocol.withdraw", center, version=version.number, seq=entry.seq, reason=reason)
     _mail_receipt(actor, center, entry, checkpoint, _l("You withdrew the signature of %(center)s"))
-    forget_cached_standing()
     commit()
     return entry
 

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from ..core.errors import ValidationFailed
 from ..core.markdown import render_markdown
+from ..core.permissions import current_viewer
 from ..core.webutil import attach_error
 from ..extensions import limiter
 from . import services
@@ -35,7 +36,7 @@ def _version_context(version, rows, *, previous, compare: str = ""):
 
 @bp.get("")
 def index():
-    overview = services.overview(current_user)
+    overview = services.overview(current_viewer())
     version = overview.current
     if version is None:
         return render_template("protocol/index.html", version=None, versions=overview.versions)
@@ -47,7 +48,7 @@ def index():
         totals=services.totals_by_country(rows),
         versions=overview.versions,
         open_versions=overview.signable,
-        my_centers=signing_centers(current_user),
+        my_centers=signing_centers(current_viewer()),
         sort=sort,
         direction=direction,
     )
@@ -55,20 +56,20 @@ def index():
 
 @bp.get("/v/<int:number>")
 def version(number: int):
-    version = services.get_version(current_user, number)
+    version = services.get_version(current_viewer(), number)
     compare = request.args.get("compare", "")
     rows = services.status_table(version) if version.text_sha256 else []
     return render_template(
         "protocol/version.html",
         **_version_context(version, rows, previous=services.previous_version(version), compare=compare),
         compare=compare,
-        my_centers=signing_centers(current_user, version),
+        my_centers=signing_centers(current_viewer(), version),
     )
 
 
 @bp.get("/v/<int:number>/text/<lang>.md")
 def text(number: int, lang: str):
-    version = services.get_version(current_user, number)
+    version = services.get_version(current_viewer(), number)
     version_text = services.get_text(version, lang)
     return Response(
         version_text.body.encode("utf-8"),
@@ -79,7 +80,7 @@ def text(number: int, lang: str):
 
 @bp.get("/v/<int:number>/diff")
 def diff(number: int):
-    version = services.get_version(current_user, number)
+    version = services.get_version(current_viewer(), number)
     previous = services.previous_version(version)
     lines = (
         services.text_diff(services.get_text(previous, "en").body, services.get_text(version, "en").body)
@@ -101,8 +102,8 @@ def _prefill_signer(form):
 @login_required
 @limiter.limit("10 per 10 minutes", methods=["POST"])
 def sign(number: int):
-    version = services.get_version(current_user, number)
-    center = services.center_to_sign(current_user, request.args.get("center"), version)
+    version = services.get_version(current_viewer(), number)
+    center = services.center_to_sign(current_viewer(), request.args.get("center"), version)
     standing = services.standing_entry(center.slug, version.number)
     form = _prefill_signer(SignForm())
     if request.method == "GET":
@@ -110,7 +111,7 @@ def sign(number: int):
     if form.validate_on_submit():
         try:
             entry = services.sign_protocol(
-                current_user, center, version,
+                current_viewer(), center, version,
                 signer_name=form.signer_name.data, signer_title=form.signer_title.data,
                 password=form.password.data, fingerprint=form.fingerprint.data,
                 confirm_authority=form.confirm_authority.data,
@@ -136,14 +137,14 @@ def sign(number: int):
 @login_required
 @limiter.limit("10 per 10 minutes", methods=["POST"])
 def withdraw(number: int):
-    version = services.get_version(current_user, number)
-    center = services.signing_center(current_user, request.args.get("center"))
+    version = services.get_version(current_viewer(), number)
+    center = services.signing_center(current_viewer(), request.args.get("center"))
     standing = services.standing_entry(center.slug, version.number)
     form = _prefill_signer(WithdrawForm())
     if form.validate_on_submit():
         try:
             entry = services.withdraw_signature(
-                current_user, center, version,
+                current_viewer(), center, version,
                 signer_name=form.signer_name.data, signer_title=form.signer_title.data,
                 reason=form.reason.data, password=form.password.data,
             )  # fmt: skip
@@ -171,7 +172,7 @@ def checkpoints_json():
 @bp.get("/signatures/<int:seq>")
 def certificate(seq: int):
     entry = services.get_entry(seq)
-    version = services.get_version(current_user, entry.version)
+    version = services.get_version(current_viewer(), entry.version)
     return render_template(
         "protocol/certificate.html", entry=entry, version=version,
         center=services.center_for_slug(entry.center), checkpoint=services.entry_checkpoint(entry),

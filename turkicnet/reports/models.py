@@ -1,11 +1,17 @@
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Column, Enum, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.models import str_enum
 from ..core.timeutil import utcnow
 from ..extensions import db
+
+if TYPE_CHECKING:
+    from ..auth.models import User
+    from ..centers.models import Center
 
 
 class Visibility(enum.StrEnum):
@@ -69,7 +75,7 @@ class Report(db.Model):
     language: Mapped[str] = mapped_column(String(8), default="en")
     publication_date: Mapped[date] = mapped_column(index=True)
     visibility: Mapped[Visibility] = mapped_column(
-        Enum(Visibility, native_enum=False, length=16, values_callable=lambda m: [v.value for v in m]),
+        str_enum(Visibility, 16),
         default=Visibility.DRAFT,
         index=True,
     )
@@ -83,7 +89,7 @@ class Report(db.Model):
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     lock_version: Mapped[int] = mapped_column(default=1)
 
-    lead_center = relationship("Center", lazy="joined", innerjoin=True)
+    lead_center: Mapped["Center"] = relationship(lazy="joined", innerjoin=True)
     section: Mapped[Section] = relationship(lazy="joined", innerjoin=True)
     # Loaded when read: lists, feeds, search and exports never read these, and the report
     # page reads each once (one SELECT each, whatever their length).
@@ -97,7 +103,7 @@ class Report(db.Model):
     files: Mapped[list["ReportFile"]] = relationship(
         back_populates="report", cascade="all, delete-orphan", lazy="select", order_by="ReportFile.id"
     )
-    deleted_by = relationship("User", foreign_keys=[deleted_by_id])
+    deleted_by: Mapped["User | None"] = relationship(foreign_keys=[deleted_by_id])
 
     __mapper_args__ = {"version_id_col": lock_version}
     __table_args__ = (Index("ix_reports_listing", "visibility", "publication_date"),)
@@ -115,7 +121,7 @@ class ReportCoauthor(db.Model):
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     report: Mapped[Report] = relationship(back_populates="coauthors")
-    center = relationship("Center", lazy="joined", innerjoin=True)
+    center: Mapped["Center"] = relationship(lazy="joined", innerjoin=True)
 
     __table_args__ = (UniqueConstraint("report_id", "center_id"),)
 
@@ -130,7 +136,7 @@ class ReportShare(db.Model):
     shared_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     report: Mapped[Report] = relationship(back_populates="shares")
-    center = relationship("Center", lazy="joined", innerjoin=True)
+    center: Mapped["Center"] = relationship(lazy="joined", innerjoin=True)
 
     __table_args__ = (UniqueConstraint("report_id", "center_id"),)
 
@@ -168,7 +174,7 @@ class Comment(db.Model):
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    author = relationship("User", lazy="joined")
+    author: Mapped["User | None"] = relationship(lazy="joined")
 
 
 class ReportText(db.Model):

@@ -2,31 +2,35 @@
 
 :func:`visible_reports` is the one SQL filter that lists, search, counts, feeds, exports
 and downloads apply; :func:`can_view_report` is the same rule for one report in hand.
+
+Every predicate takes a :class:`~turkicnet.core.permissions.Viewer` (or ``None`` for no
+one) and reads only its attributes: who is a signatory member was read when the viewer
+was built, never here.
 """
 
 from sqlalchemy import and_, or_, select
 
-from ..centers.models import CenterStatus, Role
 from ..centers.permissions import is_focal_point
-from ..centers.services import center_standing
-from ..core.permissions import is_admin, is_authenticated
+from ..core.permissions import ANONYMOUS, Actor, Viewer, is_admin, is_authenticated
 from .models import Report, ReportCoauthor, ReportShare, Visibility
 
-_WRITERS = (Role.FOCAL_POINT, Role.EDITOR)
+
+def _viewer(actor: Actor) -> Viewer:
+    if isinstance(actor, Viewer):
+        return actor
+    if not is_authenticated(actor):
+        return ANONYMOUS
+    raise TypeError("report permissions take a Viewer: build one with core.permissions.as_viewer()")
 
 
-def _memberships(actor):
-    return actor.memberships if is_authenticated(actor) else []
-
-
-def own_center_ids(actor) -> set[int]:
+def own_center_ids(actor: Actor) -> frozenset[int]:
     """Centers the actor is staff of."""
-    return {m.center_id for m in _memberships(actor)}
+    return _viewer(actor).center_ids
 
 
-def is_network_member(actor) -> bool:
+def is_network_member(actor: Actor) -> bool:
     """Staff of a signatory member: approved, with a standing signature (DESIGN §1)."""
-    return any(center_standing(m.center) == "signatory" for m in _memberships(actor))
+    return _viewer(actor).signatory_member
 
 
 def _report_center_ids(report: Report) -> set[int]:
@@ -37,7 +41,7 @@ def _report_center_ids(report: Report) -> set[int]:
     )
 
 
-def visible_reports(actor):
+def visible_reports(actor: Actor):
     """SQL filter over :class:`Report`: the reports ``actor`` may see (never deleted ones)."""
     alive = Report.deleted_at.is_(None)
     if is_admin(actor):
@@ -55,7 +59,7 @@ def visible_reports(actor):
     return and_(alive, or_(*rules))
 
 
-def can_view_report(actor, report: Report) -> bool:
+def can_view_report(actor: Actor, report: Report) -> bool:
     if report.deleted_at is not None:
         return False
     if is_admin(actor) or report.visibility is Visibility.PUBLIC:
@@ -65,23 +69,24 @@ def can_view_report(actor, report: Report) -> bool:
     return bool(own_center_ids(actor) & _report_center_ids(report))
 
 
-def _writes_for(actor, center_id: int) -> bool:
-    return any(
-        m.center_id == center_id and m.role in _WRITERS and m.center.status is CenterStatus.APPROVED
-        for m in _memberships(actor)
-    )
+def _writes_for(actor: Actor, center_id: int) -> bool:
+    return center_id in _viewer(actor).writable_center_ids
 
 
-def can_create_report(actor, center) -> bool:
+def can_create_report(actor: Actor, center) -> bool:
     """Editors and focal points of an approved center post reports for it."""
     return center is not None and _writes_for(actor, center.id)
 
 
-def writable_centers(actor) -> list:
-    return [m.center for m in _memberships(actor) if _writes_for(actor, m.center_id)]
+def writable_centers(actor: Actor) -> list:
+    """The approved centers the actor posts reports for."""
+    viewer = _viewer(actor)
+    if not viewer.is_authenticated:
+        return []
+    return [m.center for m in viewer.memberships if m.center_id in viewer.writable_center_ids]
 
 
-def can_edit_report(actor, report: Report) -> bool:
+def can_edit_report(actor: Actor, report: Report) -> bool:
     """Editors of the lead center and of co-authoring centers edit the report."""
     if report.deleted_at is not None:
         return False
@@ -90,23 +95,23 @@ def can_edit_report(actor, report: Report) -> bool:
     )
 
 
-def can_manage_report(actor, report: Report) -> bool:
+def can_manage_report(actor: Actor, report: Report) -> bool:
     """Visibility and shares are the lead center's: its editors and focal points."""
     return report.deleted_at is None and _writes_for(actor, report.lead_center_id)
 
 
-def can_delete_report(actor, report: Report) -> bool:
+def can_delete_report(actor: Actor, report: Report) -> bool:
     """The lead center's focal point (or an admin) deletes."""
     if report.deleted_at is not None:
         return False
     return is_admin(actor) or is_focal_point(actor, report.lead_center)
 
 
-def can_confirm_coauthorship(actor, report: Report, center_id: int) -> bool:
+def can_confirm_coauthorship(actor: Actor, report: Report, center_id: int) -> bool:
     return _writes_for(actor, center_id) and any(c.center_id == center_id for c in report.coauthors)
 
 
-def can_view_comments(actor, report: Report) -> bool:
+def can_view_comments(actor: Actor, report: Report) -> bool:
     """The network conversation: signatory members' staff, the report's own centers, admins;
     never the public, even on a public report."""
     if not can_view_report(actor, report) or not is_authenticated(actor):
@@ -116,5 +121,5 @@ def can_view_comments(actor, report: Report) -> bool:
     return bool(own_center_ids(actor) & _report_center_ids(report))
 
 
-def can_comment(actor, report: Report) -> bool:
+def can_comment(actor: Actor, report: Report) -> bool:
     return can_view_comments(actor, report) and actor.is_active

@@ -17,10 +17,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..auth.models import User
 from ..centers.models import Center, CenterStatus, Membership, Role
 from ..core import audit, search, storage
+from ..core.db import commit
 from ..core.errors import Conflict, NotFound, ServiceError, ValidationFailed
-from ..core.mail import commit, queue_mail
+from ..core.languages import LANGUAGE_NAMES
+from ..core.mail import queue_mail
 from ..core.notifications import notify
-from ..core.permissions import is_admin, require
+from ..core.permissions import as_viewer, is_admin, require
 from ..core.text import normalise_block, normalise_line, slugify
 from ..core.timeutil import utcnow
 from ..core.urls import external_url
@@ -53,15 +55,6 @@ from .permissions import (
 
 log = logging.getLogger(__name__)
 
-REPORT_LANGUAGES = {
-    "en": "English", "tr": "Türkçe", "ru": "Русский", "az": "Azərbaycanca", "kk": "Қазақша",
-    "ky": "Кыргызча", "uz": "Oʻzbekcha", "tk": "Türkmençe", "hu": "Magyar",
-}  # fmt: skip
-VISIBILITY_LABELS = {
-    Visibility.DRAFT: _l("Draft (the report's own centers only)"),
-    Visibility.NETWORK: _l("Network (staff of signatory member centers)"),
-    Visibility.PUBLIC: _l("Public"),
-}
 FILE_KINDS = {"pdf", "docx", "xlsx", "pptx", "odt", "ods", "csv"}
 _PDF_TEXT_LIMIT = 200_000
 
@@ -127,6 +120,7 @@ def save_section(
     :raises PermissionDenied: unless an admin
     :raises ValidationFailed: for an empty title
     """
+    actor = as_viewer(actor)
     require(is_admin(actor))
     title = normalise_line(title)
     if not title:
@@ -146,6 +140,7 @@ def save_section(
 
 def move_section(actor, section: Section, *, offset: int) -> None:
     """Swap a section with its neighbour above (``-1``) or below (``+1``)."""
+    actor = as_viewer(actor)
     require(is_admin(actor))
     ordered = list_sections()
     index = ordered.index(section)
@@ -162,6 +157,7 @@ def move_section(actor, section: Section, *, offset: int) -> None:
 
 def set_section_active(actor, section: Section, *, active: bool) -> Section:
     """Retire a section (its reports stay readable) or bring it back."""
+    actor = as_viewer(actor)
     require(is_admin(actor))
     section.active = active
     audit.record(actor, "reports.restore_section" if active else "reports.retire_section", section)
@@ -175,6 +171,7 @@ def create_event(actor, *, title: str, city: str, starts_on: date, ends_on: date
     :raises PermissionDenied: unless an admin
     :raises ValidationFailed: for an empty title or dates in the wrong order
     """
+    actor = as_viewer(actor)
     require(is_admin(actor))
     title = normalise_line(title)
     if not title:
@@ -205,6 +202,7 @@ def get_report(actor, report_id: int) -> Report:
     :raises Gone: for a withdrawn report that was public once
     :raises NotFound: for an unknown report, or one the actor may not know exists
     """
+    actor = as_viewer(actor)
     report = db.session.get(Report, report_id)
     if report is None:
         raise NotFound(_("No such report."))
@@ -233,6 +231,7 @@ def report_page(
     actor, filters: Filters, *, page: int = 1, per_page: int = 20, lead_center_id: int | None = None
 ):
     """Reports the actor may see, newest first, one page."""
+    actor = as_viewer(actor)
     query = _filtered(select(Report).where(visible_reports(actor)), filters)
     if lead_center_id is not None:
         query = query.where(
@@ -247,6 +246,7 @@ def report_page(
 
 def report_rows(actor, filters: Filters) -> list[Report]:
     """Every visible report under the filters (for CSV), newest first."""
+    actor = as_viewer(actor)
     query = _filtered(select(Report).where(visible_reports(actor)), filters)
     return list(db.session.scalars(query.order_by(Report.publication_date.desc(), Report.id.desc())))
 
@@ -326,6 +326,7 @@ class SearchStatements:
 
 def search_statements(actor, query_terms: list[str], filters: Filters) -> SearchStatements:
     """The count and page-of-ids statements of a search for ``query_terms`` (never empty)."""
+    actor = as_viewer(actor)
     matches = search.matching_ids(query_terms).subquery()
     matched_ids = select(matches.c.doc_id)
     visible = _filtered(select(Report.id).where(visible_reports(actor)), filters)
@@ -349,6 +350,7 @@ def search_reports(
     actor, query_text: str, filters: Filters, *, page: int = 1, per_page: int = 20
 ) -> SearchPage:
     """Full-text search over the reports the actor may see, ranked, with snippets."""
+    actor = as_viewer(actor)
     query_terms = search.terms(query_text)
     page = max(1, page)
     if not query_terms:
@@ -373,6 +375,7 @@ def search_reports(
 
 
 def comments_for(actor, report: Report) -> list[Comment]:
+    actor = as_viewer(actor)
     if not can_view_comments(actor, report):
         return []
     return list(
@@ -387,6 +390,7 @@ def file_for_download(actor, report_id: int, file_id: int) -> tuple[ReportFile, 
 
     :raises NotFound: when the report is not visible or has no such file
     """
+    actor = as_viewer(actor)
     report = get_report(actor, report_id)
     report_file = next((f for f in report.files if f.id == file_id), None)
     if report_file is None:
@@ -460,7 +464,7 @@ def _clean(
         raise ValidationFailed("section_id", _("Choose a section."))
     if not section.active and section.id != current_section_id:
         raise ValidationFailed("section_id", _("This section is retired; choose another one."))
-    if data.language not in REPORT_LANGUAGES:
+    if data.language not in LANGUAGE_NAMES:
         raise ValidationFailed("language", _("Choose the report's language."))
     if data.visibility not in {v.value for v in Visibility}:
         raise ValidationFailed("visibility", _("Choose who may see the report."))
@@ -602,6 +606,7 @@ def create_report(actor, center: Center, data: ReportData, *, files=()) -> Repor
     :raises ValidationFailed: for a bad field or a file of a refused kind
     :raises FileTooLarge: for a file over the size limit
     """
+    actor = as_viewer(actor)
     require(can_create_report(actor, center))
     data = _clean(data, center.id)
     report = Report(lead_center_id=center.id, created_by_id=actor.id)
@@ -636,6 +641,7 @@ def update_report(actor, report: Report, data: ReportData, *, expected_version: 
     :raises Conflict: when someone saved the report since (optimistic locking)
     :raises ValidationFailed: for a bad field, or leaving draft before co-authors confirm
     """
+    actor = as_viewer(actor)
     require(can_edit_report(actor, report))
     if expected_version != report.lock_version:
         raise Conflict(_("Someone else saved this report while you were editing it. Your text is kept below: "
@@ -676,6 +682,7 @@ def update_report(actor, report: Report, data: ReportData, *, expected_version: 
 
 def remove_file(actor, report: Report, file_id: int) -> None:
     """Remove one file from a report."""
+    actor = as_viewer(actor)
     require(can_edit_report(actor, report))
     report_file = next((f for f in report.files if f.id == file_id), None)
     if report_file is None:
@@ -691,6 +698,7 @@ def remove_file(actor, report: Report, file_id: int) -> None:
 
 def confirm_coauthorship(actor, report: Report, center_id: int) -> ReportCoauthor:
     """A co-authoring center confirms it wrote the report with the lead center."""
+    actor = as_viewer(actor)
     require(can_confirm_coauthorship(actor, report, center_id))
     coauthor = next(c for c in report.coauthors if c.center_id == center_id)
     if coauthor.confirmed_at is not None:
@@ -713,6 +721,7 @@ def _staff(center_ids, roles=None) -> list[User]:
 
 
 def _notify_coauthors(actor, report: Report, center_ids) -> None:
+    actor = as_viewer(actor)
     link = external_url("reports.report", report_id=report.id)
     for user in _staff(center_ids, (Role.FOCAL_POINT, Role.EDITOR)):
         notify(user, "coauthorship_to_confirm", link=link, title=report.title, center=report.lead_center.name)
@@ -728,6 +737,7 @@ def share_report(actor, report: Report, center_ids: list[int]) -> list[ReportSha
 
     :raises PermissionDenied: unless an editor of the lead center
     """
+    actor = as_viewer(actor)
     require(can_manage_report(actor, report))
     candidates = {c.id for c in share_candidates(report)}
     added = []
@@ -750,6 +760,7 @@ def share_report(actor, report: Report, center_ids: list[int]) -> list[ReportSha
 
 def unshare_report(actor, report: Report, center_id: int) -> None:
     """Stop sharing the report with one center."""
+    actor = as_viewer(actor)
     require(can_manage_report(actor, report))
     share = next((s for s in report.shares if s.center_id == center_id), None)
     if share is None:
@@ -764,6 +775,7 @@ def delete_report(actor, report: Report) -> None:
 
     :raises PermissionDenied: unless the lead center's focal point or an admin
     """
+    actor = as_viewer(actor)
     require(can_delete_report(actor, report))
     stored = [f.stored_name for f in report.files]
     audit.record(actor, "reports.delete", report, title=report.title, tombstone=report.ever_public)
@@ -786,6 +798,7 @@ def add_comment(actor, report: Report, body: str) -> Comment:
     :raises PermissionDenied: unless the actor may take part in it
     :raises ValidationFailed: for an empty comment
     """
+    actor = as_viewer(actor)
     require(can_comment(actor, report))
     body = normalise_block(body)
     if not body:
@@ -805,6 +818,7 @@ def add_comment(actor, report: Report, body: str) -> Comment:
 
 def require_edit(actor, report: Report) -> None:
     """:raises PermissionDenied: unless the actor may edit the report"""
+    actor = as_viewer(actor)
     require(can_edit_report(actor, report))
 
 
@@ -821,6 +835,7 @@ def center_for_new_report(actor, slug: str | None) -> Center:
 
     :raises PermissionDenied: when the actor may post for no such center
     """
+    actor = as_viewer(actor)
     centers = writable_centers(actor)
     chosen = [c for c in centers if c.slug == slug] if slug else centers[:1]
     require(bool(chosen), _("Only editors and focal points of an approved center post reports."))

@@ -2,17 +2,20 @@
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from wtforms import SelectChoice
 
 from ..centers import services as center_services
 from ..core.errors import Conflict, NotFound, ValidationFailed
 from ..core.forms import ConfirmForm
+from ..core.languages import LANGUAGE_NAMES
 from ..core.markdown import render_markdown
+from ..core.permissions import current_viewer
 from ..core.storage import FileTooLarge
 from ..core.webutil import attach_error, csv_response
 from . import permissions, services
 from .forms import CommentForm, ReportForm, ShareForm
+from .labels import VISIBILITY_LABELS
 from .models import Visibility
 
 bp = Blueprint("reports", __name__)
@@ -31,7 +34,7 @@ def _filters(section_id=None) -> services.Filters:
 def _filter_context():
     return {
         "countries": center_services.list_countries(),
-        "languages": services.REPORT_LANGUAGES,
+        "languages": LANGUAGE_NAMES,
         "years": services.report_years(),
     }
 
@@ -46,7 +49,7 @@ def section(slug: str):
     section = services.get_section(slug)
     filters = _filters(section.id)
     page = services.report_page(
-        current_user, filters, page=request.args.get("page", 1, type=int), per_page=services.per_page()
+        current_viewer(), filters, page=request.args.get("page", 1, type=int), per_page=services.per_page()
     )
     return render_template(
         "reports/section.html", section=section, page=page, filters=filters, **_filter_context()
@@ -71,12 +74,12 @@ def _csv(reports, filename: str) -> Response:
 @bp.get("/sections/<slug>.csv")
 def section_csv(slug: str):
     section = services.get_section(slug)
-    return _csv(services.report_rows(current_user, _filters(section.id)), f"turkicnet-{section.slug}.csv")
+    return _csv(services.report_rows(current_viewer(), _filters(section.id)), f"turkicnet-{section.slug}.csv")
 
 
 @bp.get("/reports.csv")
 def reports_csv():
-    return _csv(services.report_rows(current_user, _filters()), "turkicnet-reports.csv")
+    return _csv(services.report_rows(current_viewer(), _filters()), "turkicnet-reports.csv")
 
 
 def _atom(reports, title: str, self_url: str, alternate: str) -> Response:
@@ -109,7 +112,7 @@ def search():
     q = request.args.get("q", "").strip()[:200]
     filters = _filters()
     results = services.search_reports(
-        current_user, q, filters, page=request.args.get("page", 1, type=int), per_page=services.per_page()
+        current_viewer(), q, filters, page=request.args.get("page", 1, type=int), per_page=services.per_page()
     )
     return render_template(
         "reports/search.html", q=q, results=results, filters=filters, sections=services.list_sections(),
@@ -122,10 +125,10 @@ def _render_report(report, *, comment_form=None, status=200):
         "reports/report.html",
         report=report,
         abstract_html=render_markdown(report.abstract),
-        comments=services.comments_for(current_user, report),
+        comments=services.comments_for(current_viewer(), report),
         downloads=services.download_counts(report),
         comment_form=comment_form or CommentForm(formdata=None),
-        share_form=_share_form(report) if permissions.can_manage_report(current_user, report) else None,
+        share_form=_share_form(report) if permissions.can_manage_report(current_viewer(), report) else None,
         confirm_form=ConfirmForm(formdata=None),
         report_perms=permissions,
     ), status
@@ -141,12 +144,12 @@ def _share_form(report, formdata=None):
 
 @bp.get("/reports/<int:report_id>")
 def report(report_id: int):
-    return _render_report(services.get_report(current_user, report_id))
+    return _render_report(services.get_report(current_viewer(), report_id))
 
 
 @bp.get("/reports/<int:report_id>/files/<int:file_id>")
 def download(report_id: int, file_id: int):
-    report_file, path = services.file_for_download(current_user, report_id, file_id)
+    report_file, path = services.file_for_download(current_viewer(), report_id, file_id)
     services.record_download(report_file)
     response = send_file(path, mimetype=report_file.mime_type, as_attachment=True,
                          download_name=report_file.original_name)  # fmt: skip
@@ -161,9 +164,9 @@ def _report_form(formdata=None, report=None, lead_center_id=None):
         # A report keeps its section and co-authors even once retired or no longer members.
         sections=[s for s in services.list_sections() if s.active or (report and s.id == report.section_id)],
         centers=services.coauthor_candidates(exclude_center_id=lead_center_id, keep=report),
-        languages=services.REPORT_LANGUAGES,
+        languages=LANGUAGE_NAMES,
         topics=services.list_topics(),
-        visibilities=services.VISIBILITY_LABELS,
+        visibilities=VISIBILITY_LABELS,
     )
     return form
 
@@ -187,7 +190,7 @@ def _data(form) -> services.ReportData:
 @bp.route("/reports/new", methods=["GET", "POST"])
 @login_required
 def new_report():
-    center = services.center_for_new_report(current_user, request.args.get("center"))
+    center = services.center_for_new_report(current_viewer(), request.args.get("center"))
     form = _report_form(request.form if request.method == "POST" else None, lead_center_id=center.id)
     status = 200
     if request.method == "POST":
@@ -195,7 +198,7 @@ def new_report():
         if form.validate_on_submit():
             try:
                 report = services.create_report(
-                    current_user, center, _data(form), files=request.files.getlist("files")
+                    current_viewer(), center, _data(form), files=request.files.getlist("files")
                 )
             except FileTooLarge as error:
                 attach_error(form, error)
@@ -213,8 +216,8 @@ def new_report():
 @bp.route("/reports/<int:report_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_report(report_id: int):
-    report = services.get_report(current_user, report_id)
-    services.require_edit(current_user, report)
+    report = services.get_report(current_viewer(), report_id)
+    services.require_edit(current_viewer(), report)
     if request.method == "GET":
         form = _report_form(report=report, lead_center_id=report.lead_center_id)
         form.lock_version.data = report.lock_version
@@ -229,7 +232,7 @@ def edit_report(report_id: int):
     if form.validate_on_submit():
         try:
             services.update_report(
-                current_user, report, _data(form), expected_version=int(form.lock_version.data or 0),
+                current_viewer(), report, _data(form), expected_version=int(form.lock_version.data or 0),
                 files=request.files.getlist("files"),
             )  # fmt: skip
         except Conflict as error:
@@ -249,7 +252,7 @@ def edit_report(report_id: int):
 
 
 def _action(report_id: int, action, success: str, anchor: str = ""):
-    report = services.get_report(current_user, report_id)
+    report = services.get_report(current_viewer(), report_id)
     if ConfirmForm().validate_on_submit():
         try:
             action(report)
@@ -264,7 +267,7 @@ def _action(report_id: int, action, success: str, anchor: str = ""):
 @login_required
 def delete_file(report_id: int, file_id: int):
     return _action(
-        report_id, lambda r: services.remove_file(current_user, r, file_id), _("The file was removed.")
+        report_id, lambda r: services.remove_file(current_viewer(), r, file_id), _("The file was removed.")
     )
 
 
@@ -272,7 +275,7 @@ def delete_file(report_id: int, file_id: int):
 @login_required
 def confirm_coauthorship(report_id: int, center_id: int):
     return _action(
-        report_id, lambda r: services.confirm_coauthorship(current_user, r, center_id),
+        report_id, lambda r: services.confirm_coauthorship(current_viewer(), r, center_id),
         _("Your center's co-authorship is confirmed."),
     )  # fmt: skip
 
@@ -282,7 +285,7 @@ def confirm_coauthorship(report_id: int, center_id: int):
 def unshare(report_id: int, center_id: int):
     return _action(
         report_id,
-        lambda r: services.unshare_report(current_user, r, center_id),
+        lambda r: services.unshare_report(current_viewer(), r, center_id),
         _("The report is no longer shared."),
     )
 
@@ -290,10 +293,10 @@ def unshare(report_id: int, center_id: int):
 @bp.post("/reports/<int:report_id>/share")
 @login_required
 def share(report_id: int):
-    report = services.get_report(current_user, report_id)
+    report = services.get_report(current_viewer(), report_id)
     form = _share_form(report, request.form)
     if form.validate_on_submit():
-        added = services.share_report(current_user, report, form.center_ids.data)
+        added = services.share_report(current_viewer(), report, form.center_ids.data)
         flash(_("Shared with %(n)d center(s); their staff were told.", n=len(added)), "success")
     else:
         flash(_("Choose at least one center."), "error")
@@ -303,22 +306,22 @@ def share(report_id: int):
 @bp.post("/reports/<int:report_id>/delete")
 @login_required
 def delete_report(report_id: int):
-    report = services.get_report(current_user, report_id)
+    report = services.get_report(current_viewer(), report_id)
     if ConfirmForm().validate_on_submit():
-        services.delete_report(current_user, report)
+        services.delete_report(current_viewer(), report)
         flash(_("The report was deleted."), "success")
-        return redirect(url_for("centers.profile", slug=report.lead_center.slug))
+        return redirect(url_for("site.center", slug=report.lead_center.slug))
     return redirect(url_for("reports.report", report_id=report_id))
 
 
 @bp.post("/reports/<int:report_id>/comments")
 @login_required
 def comment(report_id: int):
-    report = services.get_report(current_user, report_id)
+    report = services.get_report(current_viewer(), report_id)
     form = CommentForm()
     if form.validate_on_submit():
         try:
-            services.add_comment(current_user, report, form.body.data)
+            services.add_comment(current_viewer(), report, form.body.data)
         except ValidationFailed as error:
             attach_error(form, error)
         else:

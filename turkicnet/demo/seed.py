@@ -11,10 +11,10 @@ from ..auth import passwords
 from ..auth.models import User
 from ..centers import services as center_services
 from ..centers.models import Center, Membership, Role
+from ..core.pdf import simple_pdf
+from ..core.text import slugify
+from ..core.timeutil import utcnow
 from ..extensions import db
-from .pdf import simple_pdf
-from .text import slugify
-from .timeutil import utcnow
 
 DEMO_PASSWORD = "astana workshop demo 2023"  # noqa: S105 - demo data, printed by seed-demo
 ADMIN_EMAIL = "secretariat@demo.turkicnet.org"

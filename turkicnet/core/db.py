@@ -1,0 +1,112 @@
+"""The unit of work: one transaction for one change, however many services it calls.
+
+Every service that changes state runs its body in ``with unit_of_work():``. The outermost
+scope commits (or rolls back on an exception); a service called from inside another one
+only flushes, so the caller's change and its own land together or not at all. Private
+helpers raise; they never commit or roll back.
+
+Mail queued in the transaction is handed to :mod:`core.mail` after the commit, and
+forgotten on a rollback.
+
+In tests (``TESTING``, or ``STRICT_PERMISSION_CHECKS``) the outermost commit refuses to
+run unless a permission was checked with :func:`core.permissions.require` inside the
+scope, or the scope says why it needs none: ``unit_of_work(unchecked="…")``.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from ..extensions import db
+
+_DEPTH = "turkicnet_uow_depth"
+_CHECKED = "turkicnet_uow_checked"
+_UNCHECKED = "turkicnet_uow_unchecked"
+_AFTER_COMMIT = "turkicnet_uow_after_commit"
+_ON_ROLLBACK = "turkicnet_uow_on_rollback"
+
+
+class UncheckedWrite(RuntimeError):
+    """A unit of work tried to commit without any permission check (a programming error)."""
+
+
+def in_unit_of_work() -> bool:
+    return db.session.info.get(_DEPTH, 0) > 0
+
+
+def mark_permission_checked() -> None:
+    """Called by ``require()``: the change now running was authorised."""
+    db.session.info[_CHECKED] = True
+
+
+def after_commit(callback) -> None:
+    """Run ``callback()`` once the outermost unit of work has committed (never on rollback)."""
+    db.session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+def on_rollback(callback) -> None:
+    """Run ``callback()`` if the outermost unit of work rolls back (e.g. delete new files)."""
+    db.session.info.setdefault(_ON_ROLLBACK, []).append(callback)
+
+
+@contextmanager
+def unit_of_work(*, unchecked: str = "") -> Iterator[Session]:
+    """One transaction around a change; nested scopes join the outermost one.
+
+    :param unchecked: why this change needs no permission check (registration, login, a
+        download counter, a CLI or worker job). Say it, or call ``require()`` inside.
+    :raises UncheckedWrite: in tests, when the scope commits with neither
+    """
+    session = db.session
+    info = session.info
+    depth = info.get(_DEPTH, 0)
+    if depth == 0:
+        info[_CHECKED] = False
+        info[_UNCHECKED] = ""
+    if unchecked:
+        info[_UNCHECKED] = info.get(_UNCHECKED) or unchecked
+    info[_DEPTH] = depth + 1
+    try:
+        yield session
+        if depth == 0:
+            _check_authorised(info)
+            session.commit()
+        else:
+            session.flush()
+    except BaseException:
+        if depth == 0:
+            _roll_back(session)
+        raise
+    finally:
+        info[_DEPTH] = depth
+    if depth == 0:
+        callbacks = info.pop(_AFTER_COMMIT, [])
+        info.pop(_ON_ROLLBACK, None)
+        for callback in callbacks:
+            callback()
+
+
+def _check_authorised(info: dict) -> None:
+    strict = current_app.config.get("STRICT_PERMISSION_CHECKS", current_app.testing)
+    if strict and not info.get(_CHECKED) and not info.get(_UNCHECKED):
+        raise UncheckedWrite(
+            "a unit of work committed without require(); check a permission inside it, "
+            "or say why none is needed with unit_of_work(unchecked=...)"
+        )
+
+
+def _roll_back(session: Session) -> None:
+    info = session.info
+    callbacks = info.pop(_ON_ROLLBACK, [])
+    info.pop(_AFTER_COMMIT, None)
+    session.rollback()
+    for callback in callbacks:
+        callback()
+
+
+def commit() -> None:
+    """TRANSITIONAL: services not yet moved to ``with unit_of_work()`` end with this."""
+    with unit_of_work(unchecked="transitional"):
+        pass

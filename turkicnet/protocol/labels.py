@@ -1,0 +1,22 @@
+"""How versions and a center's standing read to people."""
+
+from flask_babel import lazy_gettext as _l
+
+from .models import VersionStatus
+
+STATUS_LABELS = {
+    VersionStatus.DRAFT: _l("Draft"),
+    VersionStatus.OPEN: _l("Open for signature"),
+    VersionStatus.IN_FORCE: _l("In force"),
+    VersionStatus.SUPERSEDED: _l("Superseded"),
+}
+
+#: A center's standing in the network (DESIGN §1), computed by :mod:`protocol.standing`.
+STANDING_LABELS = {
+    "applicant": _l("Applicant"),
+    "member": _l("Member"),
+    "signatory": _l("Signatory member"),
+    "suspended": _l("Suspended"),
+    "former": _l("Former member"),
+    "rejected": _l("Not admitted"),
+}

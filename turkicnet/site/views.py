@@ -1,0 +1,62 @@
+"""The home page, a center's profile and a country's page: each shows several features."""
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+
+from ..centers import services as center_services
+from ..centers.forms import JoinForm, LeaveForm
+from ..centers.permissions import membership_of
+from ..core.permissions import current_viewer
+from ..protocol import services as protocol_services
+from ..protocol.standing import center_standing
+from ..reports import permissions as report_permissions
+from ..reports import services as report_services
+
+bp = Blueprint("site", __name__)
+
+
+@bp.get("/")
+def home():
+    version = protocol_services.current_version()
+    return render_template(
+        "site/home.html",
+        counts=center_services.network_counts(),
+        version=version,
+        progress=protocol_services.rule_progress(version) if version else None,
+        latest=report_services.feed_reports(limit=5),
+    )
+
+
+@bp.get("/centers/<slug>")
+def center(slug: str):
+    viewer = current_viewer()
+    center = center_services.get_center(viewer, slug)
+    contacts = center_services.primary_contacts([center])
+    pending_join = viewer.is_authenticated and center_services.has_pending_join_request(viewer, center)
+    reports = report_services.report_page(
+        viewer, report_services.Filters(), lead_center_id=center.id, per_page=10,
+        page=request.args.get("page", 1, type=int),
+    )  # fmt: skip
+    return render_template(
+        "site/center.html",
+        center=center,
+        standing=center_standing(center),
+        contact=contacts.get(center.id),
+        reports=reports,
+        can_post=report_permissions.can_create_report(viewer, center),
+        membership=membership_of(viewer, center),
+        pending_join=pending_join,
+        join_form=JoinForm(formdata=None),
+        leave_form=LeaveForm.for_center(current_user, center),
+    )
+
+
+@bp.get("/countries/<code>")
+def country(code: str):
+    viewer = current_viewer()
+    country = center_services.get_country(code)
+    page = center_services.directory_page(
+        viewer, country=country.code, page=request.args.get("page", 1, type=int)
+    )
+    reports = report_services.report_page(viewer, report_services.Filters(country=country.code), per_page=10)
+    return render_template("site/country.html", country=country, page=page, reports=reports)
