@@ -1,0 +1,209 @@
+"""The migrations build the schema the models describe, on both dialects, and can be undone.
+
+The PostgreSQL round trip runs in a scratch database of its own, created and dropped on the
+server of ``TEST_DATABASE_URL``; it is skipped only when that variable is unset.
+"""
+
+import contextlib
+import uuid
+from dataclasses import dataclass
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DatabaseError
+
+from tests.conftest import POSTGRES_URL, base_config
+from turkicnet import create_app
+from turkicnet.config import normalise_database_url
+from turkicnet.extensions import db
+from turkicnet.migrations import unmanaged
+from turkicnet.protocol.schema import create_append_only_triggers
+
+#: What the migrations seed: 0001 the countries, 0003 the Astana workshop, its sections, the topics.
+SEEDED_ROWS = {"countries": 8, "events": 1, "sections": 2, "topics": 12}
+LEDGER_TRIGGERS = {
+    "ledger_entries_no_update",
+    "ledger_entries_no_delete",
+    "ledger_checkpoints_no_update",
+    "ledger_checkpoints_no_delete",
+}
+#: What autogenerate would drop without the hook: the search objects of 0003.
+SEARCH_OBJECTS = {
+    "sqlite": {("remove_table", name) for name in unmanaged.SKIPPED_TABLES},
+    "postgresql": {
+        ("remove_column", ("report_texts", "search_vector")),
+        ("remove_index", ("report_texts", "ix_report_texts_search_vector")),
+    },
+}
+
+
+def _differences(include_name=unmanaged.include_name) -> list:
+    opts = {"compare_type": True}
+    if include_name is not None:
+        opts["include_name"] = include_name
+    with db.engine.connect() as connection:
+        return compare_metadata(MigrationContext.configure(connection, opts=opts), db.metadata)
+
+
+def _named(diff) -> tuple:
+    kind = diff[0]
+    if kind == "remove_table":
+        return kind, diff[1].name
+    if kind == "remove_column":
+        return kind, (diff[2], diff[3].name)
+    if kind == "remove_index":
+        return kind, (diff[1].table.name, diff[1].name)
+    return kind, repr(diff)
+
+
+def test_the_migrated_schema_matches_the_models(app):
+    assert _differences() == []
+
+
+def test_the_hook_skips_exactly_the_search_objects(app):
+    without_hook = {_named(diff) for diff in _differences(include_name=None)}
+    assert without_hook == SEARCH_OBJECTS[db.engine.dialect.name]
+
+
+def test_the_hook_skips_nothing_the_models_declare(app):
+    tables = db.metadata.tables.values()
+    assert unmanaged.SKIPPED_TABLES.isdisjoint(db.metadata.tables)
+    assert unmanaged.SKIPPED_COLUMNS.isdisjoint({(t.name, c.name) for t in tables for c in t.columns})
+    assert unmanaged.SKIPPED_INDEXES.isdisjoint({(t.name, i.name) for t in tables for i in t.indexes})
+
+
+def test_flask_db_check_passes(runner):
+    result = runner.invoke(args=["db", "check"])
+    assert result.exit_code == 0, result.output
+
+
+# ---------------------------------------------------------------- downgrade base, upgrade head
+
+
+@dataclass
+class RoundTrip:
+    engine: Engine
+    left_after_downgrade: set[str]
+
+
+@contextlib.contextmanager
+def _scratch_postgres():
+    """Create an empty database on the server of TEST_DATABASE_URL; yield its URL; drop it."""
+    server = make_url(normalise_database_url(POSTGRES_URL))
+    name = f"turkicnet_migrations_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _leftovers() -> set[str]:
+    """Tables (and on PostgreSQL functions) in the database besides Alembic's own."""
+    left = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+    if db.engine.dialect.name == "postgresql":
+        left |= set(
+            db.session.scalars(
+                text(
+                    "SELECT proname FROM pg_proc JOIN pg_namespace n ON n.oid = pronamespace "
+                    "WHERE nspname = 'public'"
+                )
+            )
+        )
+    else:
+        left |= set(db.session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")))
+    return left
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def round_trip(request, tmp_path_factory):
+    """Upgrade a fresh database to head, downgrade it to base, upgrade it to head again."""
+    folder = tmp_path_factory.mktemp("round_trip")
+    with contextlib.ExitStack() as stack:
+        if request.param == "postgresql":
+            if not POSTGRES_URL:
+                pytest.skip("TEST_DATABASE_URL is not set")
+            url = stack.enter_context(_scratch_postgres())
+        else:
+            url = f"sqlite:///{folder / 'round_trip.db'}"
+        app = create_app({**base_config(folder), "SQLALCHEMY_DATABASE_URI": url, "LEDGER_KEY_FILE": "unused"})
+        with app.app_context():
+            upgrade()
+            downgrade(revision="base")
+            left = _leftovers()
+            db.session.remove()
+            upgrade()
+            db.session.remove()
+            db.engine.dispose()
+        engine = create_engine(normalise_database_url(url))
+        stack.callback(engine.dispose)
+        yield RoundTrip(engine, left)
+
+
+def test_downgrade_to_base_leaves_nothing_behind(round_trip):
+    assert round_trip.left_after_downgrade == set()
+
+
+def _trigger_names(connection) -> set[str]:
+    if connection.dialect.name == "postgresql":
+        query = "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+    else:
+        query = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+    return set(connection.scalars(text(query)))
+
+
+def test_the_ledger_triggers_are_back_after_the_round_trip(round_trip):
+    with round_trip.engine.connect() as connection:
+        assert _trigger_names(connection) == LEDGER_TRIGGERS
+
+
+def test_a_later_migration_may_create_the_triggers_again(app):
+    connection = db.session.connection()
+    create_append_only_triggers(connection)
+    assert _trigger_names(connection) == LEDGER_TRIGGERS
+
+
+_ENTRY = (
+    "INSERT INTO ledger_entries (seq, scheme, action, version, text_sha256, center, signer_name, "
+    "signer_title, note, at, prev_hash, hash) VALUES (1, 'simple-v1', 'sign', 1, :h, 'cerr-uz', "
+    "'Dilnoza Karimova', 'Director', '', '2026-11-29T08:15:00Z', :zero, :h)"
+)
+_CHECKPOINT = (
+    "INSERT INTO ledger_keys (key_id, public_key, created_at) VALUES ('k1', :h, '2026-11-29 08:15:00')",
+    "INSERT INTO ledger_checkpoints (id, seq, hash, at, key_id, signature) "
+    "VALUES (1, 1, :h, '2026-11-29T08:15:00Z', 'k1', :h)",
+)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE ledger_entries SET signer_name = 'Someone Else'",
+        "DELETE FROM ledger_entries",
+        "UPDATE ledger_checkpoints SET signature = :zero",
+        "DELETE FROM ledger_checkpoints",
+    ],
+)
+def test_the_ledger_refuses_changes_after_the_round_trip(round_trip, statement):
+    values = {"h": "ab" * 32, "zero": "0" * 64}
+    inserts = (_ENTRY, *_CHECKPOINT) if "ledger_checkpoints" in statement else (_ENTRY,)
+    with round_trip.engine.connect() as connection:
+        for insert in inserts:
+            connection.execute(text(insert), values)
+        with pytest.raises(DatabaseError, match="ledger entries are append-only"):
+            connection.execute(text(statement), values)
+        connection.rollback()
+
+
+def test_the_reference_data_is_seeded_after_the_round_trip(round_trip):
+    with round_trip.engine.connect() as connection:
+        counts = {table: connection.scalar(text(f"SELECT count(*) FROM {table}")) for table in SEEDED_ROWS}
+    assert counts == SEEDED_ROWS
