@@ -112,8 +112,23 @@ def _serializer(salt: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
+def _load_token(salt: str, token: str, *, max_age: int, expired: str, invalid: str) -> dict:
+    """The payload of a signed link, or :class:`InvalidState` with the message that fits."""
+    try:
+        return _serializer(salt).loads(token, max_age=max_age)
+    except SignatureExpired as exc:
+        raise InvalidState(expired) from exc
+    except BadSignature as exc:
+        raise InvalidState(invalid) from exc
+
+
+def verification_token(user: User) -> str:
+    """The signed token of the link that confirms ``user``'s address (what the mail carries)."""
+    return _serializer(_VERIFY_SALT).dumps({"u": user.id, "e": user.email})
+
+
 def _queue_verification(user: User, next_path: str = "") -> None:
-    token = _serializer(_VERIFY_SALT).dumps({"u": user.id, "e": user.email})
+    token = verification_token(user)
     values = {"token": token}
     if next_path:
         values["next"] = next_path
@@ -142,12 +157,13 @@ def user_for_verification_token(token: str) -> User:
 
     :raises InvalidState: for an expired, altered or already used link
     """
-    try:
-        data = _serializer(_VERIFY_SALT).loads(token, max_age=current_app.config["EMAIL_TOKEN_MAX_AGE"])
-    except SignatureExpired as exc:
-        raise InvalidState(_("This confirmation link has expired. Log in to get a new one.")) from exc
-    except BadSignature as exc:
-        raise InvalidState(_("This confirmation link is not valid.")) from exc
+    data = _load_token(
+        _VERIFY_SALT,
+        token,
+        max_age=current_app.config["EMAIL_TOKEN_MAX_AGE"],
+        expired=_("This confirmation link has expired. Log in to get a new one."),
+        invalid=_("This confirmation link is not valid."),
+    )
     user = db.session.get(User, data.get("u"))
     if user is None or user.email != data.get("e"):
         raise InvalidState(_("This confirmation link is not valid."))
@@ -249,12 +265,13 @@ def user_for_reset_token(token: str) -> User:
 
     :raises InvalidState: for an expired, altered or used link
     """
-    try:
-        data = _serializer(_RESET_SALT).loads(token, max_age=current_app.config["RESET_TOKEN_MAX_AGE"])
-    except SignatureExpired as exc:
-        raise InvalidState(_("This reset link has expired. Ask for a new one.")) from exc
-    except BadSignature as exc:
-        raise InvalidState(_("This reset link is not valid.")) from exc
+    data = _load_token(
+        _RESET_SALT,
+        token,
+        max_age=current_app.config["RESET_TOKEN_MAX_AGE"],
+        expired=_("This reset link has expired. Ask for a new one."),
+        invalid=_("This reset link is not valid."),
+    )
     user = db.session.get(User, data.get("u"))
     if user is None or not user.active or _password_tag(user) != data.get("h"):
         raise InvalidState(_("This reset link was already used or is no longer valid."))
