@@ -88,3 +88,50 @@ def test_an_optional_category_switched_off_is_not_sent(app, make_user):
 def test_an_unknown_category_is_a_programming_error(app):
     with pytest.raises(ValueError):
         mail.queue_mail("a@example.org", "x", "password_changed", category="newsletter")
+
+
+def test_mail_a_request_queues_leaves_once_the_response_is_sent(app, client, make_user, tmp_path):
+    """Nothing in the request waits on the mail server: the outbox row is committed with the
+    change, and delivery runs when the server closes the response."""
+    user = make_user()
+    mark = db.session.scalar(db.select(db.func.max(OutboxMessage.id))) or 0
+    response = client.post("/auth/reset", data={"email": user.email}, buffered=False)
+    assert response.status_code == 200
+    db.session.expire_all()
+    [message] = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.id > mark)).all()
+    assert message.recipient == user.email and message.sent_at is None, "queued, not yet sent"
+    assert not (tmp_path / "mail" / f"{message.id}.eml").exists()
+
+    response.close()  # what the server does once it has sent the body
+    db.session.expire_all()
+    assert db.session.get(OutboxMessage, message.id).sent_at is not None
+    assert (tmp_path / "mail" / f"{message.id}.eml").exists()
+
+
+def test_with_outbox_delivery_the_request_sends_nothing_and_mail_deliver_does(make_app, make_user, tmp_path):
+    app = make_app(MAIL_DELIVERY="outbox")
+    with app.app_context():
+        user = make_user()  # its verification mail waits in the outbox too
+        response = app.test_client().post("/auth/reset", data={"email": user.email})
+        assert response.status_code == 200
+        db.session.expire_all()
+        waiting = _unsent()
+        assert [m.recipient for m in waiting] == [user.email, user.email]
+        assert {m.attempts for m in waiting} == {0}
+        message = waiting[-1]
+        result = app.test_cli_runner().invoke(args=["mail", "deliver"])
+        assert "Sent 2, failed 0" in result.output
+        assert (tmp_path / "mail" / f"{message.id}.eml").exists()
+        db.session.remove()
+
+
+def test_a_failed_delivery_after_the_response_is_logged_and_kept_for_retry(
+    app, client, make_user, monkeypatch, caplog
+):
+    user = make_user()
+    monkeypatch.setattr(mail, "deliver", lambda ids: (_ for _ in ()).throw(OSError("disk full")))
+    response = client.post("/auth/reset", data={"email": user.email})
+    assert response.status_code == 200, "the person's request is not affected"
+    assert "after the response failed" in caplog.text
+    db.session.expire_all()
+    assert [m.recipient for m in _unsent()] == [user.email]

@@ -97,6 +97,12 @@ def _check_authorised(info: dict) -> None:
         )
 
 
+def discard() -> None:
+    """Throw away whatever the session holds after an error that no unit of work caught
+    (the 500 handler, a failed health check), so the next use starts clean."""
+    _roll_back(db.session)
+
+
 def _roll_back(session: Session) -> None:
     info = session.info
     callbacks = info.pop(_ON_ROLLBACK, [])

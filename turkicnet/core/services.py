@@ -4,7 +4,7 @@ from sqlalchemy import func, select, text, update
 
 from ..extensions import db
 from . import audit
-from .db import unit_of_work
+from .db import discard, unit_of_work
 from .models import Notification
 from .permissions import Actor, is_authenticated, require
 from .timeutil import utcnow
@@ -47,6 +47,6 @@ def database_ok() -> tuple[bool, str]:
     try:
         db.session.execute(text("SELECT 1"))
     except Exception as exc:  # noqa: BLE001 - any failure means the database is not usable
-        db.session.rollback()
+        discard()
         return False, type(exc).__name__
     return True, db.engine.dialect.name

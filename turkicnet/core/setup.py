@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
+from .db import discard
 from .errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -101,7 +102,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(500)
     def server_error(error):
         log.exception("unhandled error on %s %s", request.method, request.path)
-        db.session.rollback()
+        discard()
         return _render_error(500)
 
 
