@@ -59,6 +59,9 @@ class Defaults:
     MAIL_USE_TLS = True
     MAIL_SENDER = "TurkicNet <no-reply@turkicnet.example>"
     MAIL_DIR = ""  # defaults to instance/mail
+    #: "after_response": the web process sends a request's mail once the response is out;
+    #: "outbox": it only writes the outbox, and `mail deliver` (or the worker) sends
+    MAIL_DELIVERY = "after_response"
 
     UPLOAD_DIR = ""  # defaults to instance/uploads
     LEDGER_KEY_FILE = ""  # defaults to instance/ledger_key.pem, generated in development only
@@ -110,6 +113,8 @@ def load_config(app, test_config: dict | None = None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config["MAIL_DIR"] = app.config["MAIL_DIR"] or str(instance / "mail")
     app.config["UPLOAD_DIR"] = app.config["UPLOAD_DIR"] or str(instance / "uploads")
+    if app.config["MAIL_DELIVERY"] not in ("after_response", "outbox"):
+        raise RuntimeError("TURKICNET_MAIL_DELIVERY is 'after_response' or 'outbox'.")
     if app.config["PRODUCTION"]:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True

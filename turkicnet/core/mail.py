@@ -77,7 +77,7 @@ def schedule_delivery(message_ids: list[int]) -> None:
     """Hand committed messages to delivery: after the response in a request, at once
     outside one, or not at all when the outbox is left to ``mail deliver`` (the seam
     where a worker takes over)."""
-    mode = current_app.config.get("MAIL_DELIVERY", "after_response")
+    mode = current_app.config["MAIL_DELIVERY"]
     if mode == "outbox" or not message_ids:
         return
     if not has_request_context():
