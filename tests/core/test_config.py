@@ -50,7 +50,5 @@ def test_login_counters_live_in_redis_when_it_is_configured(make_app, make_user)
 
 
 def test_an_unknown_mail_delivery_mode_is_refused_at_start(make_app):
-    import pytest
-
     with pytest.raises(RuntimeError, match="MAIL_DELIVERY"):
         make_app(MAIL_DELIVERY="carrier-pigeon")

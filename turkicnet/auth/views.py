@@ -17,6 +17,7 @@ from wtforms import SelectChoice
 from ..core.errors import InvalidState, ValidationFailed
 from ..core.forms import ConfirmForm
 from ..core.mail import OPTIONAL_CATEGORIES
+from ..core.permissions import forget_current_viewer
 from ..core.webutil import attach_error, is_safe_next, redirect_next
 from ..extensions import limiter
 from . import services
@@ -129,6 +130,7 @@ def login():
             services.log_in(user, form.password.data)
             session.clear()  # a fresh session on login: nothing planted before survives
             login_user(user, remember=form.remember.data)
+            forget_current_viewer()
             session.permanent = True
             flash(_("Welcome, %(name)s.", name=user.full_name), "success")
             return redirect_next("auth.profile")
@@ -143,6 +145,7 @@ def logout():
         # Cleared first: logout_user leaves the session a note to delete the remember-me cookie.
         session.clear()
         logout_user()
+        forget_current_viewer()
         flash(_("You are logged out."), "info")
     return redirect(url_for("site.home"))
 
@@ -175,6 +178,7 @@ def reset_password(token: str):
         else:
             session.clear()
             logout_user()  # also deletes a remember-me cookie, which the new password made stale
+            forget_current_viewer()
             flash(_("Your password was changed. Log in with the new one."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form, user=user)
@@ -246,6 +250,7 @@ def change_password():
         else:
             # Other sessions ended with the old generation; this one carries on.
             login_user(user)
+            forget_current_viewer()
             flash(_("Your password was changed. Other sessions were logged out."), "success")
             return redirect(url_for("auth.profile"))
     return _render_profile(password_form=form, status=400)
