@@ -6,11 +6,10 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from tests.conftest import pdf_upload
-from turkicnet.core import search
 from turkicnet.core.errors import Conflict, PermissionDenied, ValidationFailed
 from turkicnet.core.models import AuditEvent, Notification, OutboxMessage
 from turkicnet.extensions import db
-from turkicnet.reports import services
+from turkicnet.reports import search_index, services
 from turkicnet.reports.models import Report, ReportFile, Visibility
 
 
@@ -256,7 +255,7 @@ def test_search_finds_words_as_people_type_them(client, center, editor, make_rep
 
 def _indexed(*words) -> set[int]:
     """Ids the full-text index itself matches, whoever may see them."""
-    return set(db.session.scalars(select(search.matching_ids(list(words)).subquery().c.doc_id)))
+    return set(db.session.scalars(select(search_index.matching_ids(list(words)).subquery().c.doc_id)))
 
 
 def test_the_search_index_follows_edits_and_deletions(client, center, focal_point, editor, make_report):

@@ -27,6 +27,7 @@ from ..core.text import normalise_block, normalise_line, slugify
 from ..core.timeutil import utcnow
 from ..core.urls import external_url
 from ..extensions import db
+from . import search_index
 from .models import (
     Comment,
     DownloadCount,
@@ -327,7 +328,7 @@ class SearchStatements:
 def search_statements(actor, query_terms: list[str], filters: Filters) -> SearchStatements:
     """The count and page-of-ids statements of a search for ``query_terms`` (never empty)."""
     actor = as_viewer(actor)
-    matches = search.matching_ids(query_terms).subquery()
+    matches = search_index.matching_ids(query_terms).subquery()
     matched_ids = select(matches.c.doc_id)
     visible = _filtered(select(Report.id).where(visible_reports(actor)), filters)
     # The matches go in as a list built once, so the database never runs the full-text
@@ -585,7 +586,7 @@ def reindex(report: Report, *, files_changed: bool = True) -> None:
         db.session.add(report_text)
     report_text.body_text, report_text.folded = body_text, folded
     db.session.flush()
-    search.index_document(report.id, folded)
+    search_index.index_document(report.id, folded)
 
 
 def _commit_with_files(new_files: list[str], old_files: list[str] | None = None) -> None:
@@ -779,7 +780,7 @@ def delete_report(actor, report: Report) -> None:
     require(can_delete_report(actor, report))
     stored = [f.stored_name for f in report.files]
     audit.record(actor, "reports.delete", report, title=report.title, tombstone=report.ever_public)
-    search.remove_document(report.id)
+    search_index.remove_document(report.id)
     if report.ever_public:
         report.deleted_at = utcnow()
         report.deleted_by_id = actor.id
