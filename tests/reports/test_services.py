@@ -337,6 +337,16 @@ def test_downloads_are_counted_in_their_own_table(client, center, editor, make_r
     assert services.download_counts(report) == {file_id: 3}
 
 
+def test_a_first_download_creates_its_counter_and_the_next_one_bumps_it(center, editor, make_report):
+    report = make_report(editor, center)
+    report_file = report.files[0]
+    assert services.download_counts(report) == {}
+    services.record_download(report_file)
+    assert services.download_counts(report) == {report_file.id: 1}
+    services.record_download(report_file)
+    assert services.download_counts(report) == {report_file.id: 2}
+
+
 def test_a_very_common_word_is_shown_newest_first_and_counted_as_more_than(
     client, center, editor, make_report, monkeypatch
 ):

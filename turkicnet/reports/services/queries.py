@@ -9,7 +9,8 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import extract, func, select, update
+from sqlalchemy import extract, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ...centers.models import Center, CenterStatus
 from ...centers.services import choose_center
@@ -154,16 +155,24 @@ def file_for_download(actor: Actor, report_id: int, file_id: int) -> tuple[Repor
     return report_file, storage.path_of(report_file.stored_name)
 
 
+_UPSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+
+
 def record_download(report_file: ReportFile) -> None:
-    """Count a download in the counter table (the only write a GET makes)."""
+    """Count a download in the counter table (the only write a GET makes).
+
+    One statement inserts the counter or bumps it, so two first downloads at the same
+    moment both count instead of one of them failing on the primary key.
+    """
     with unit_of_work(unchecked="the download counter: whoever may download the file bumps it"):
-        updated = db.session.execute(
-            update(DownloadCount)
-            .where(DownloadCount.file_id == report_file.id)
-            .values(count=DownloadCount.count + 1)
-        ).rowcount
-        if not updated:
-            db.session.add(DownloadCount(file_id=report_file.id, count=1))
+        insert = _UPSERT[db.session.get_bind().dialect.name]
+        db.session.execute(
+            insert(DownloadCount)
+            .values(file_id=report_file.id, count=1)
+            .on_conflict_do_update(
+                index_elements=[DownloadCount.file_id], set_={"count": DownloadCount.count + 1}
+            )
+        )
 
 
 def download_counts(report: Report) -> dict[int, int]:
