@@ -354,6 +354,7 @@ def explain(app, actors, cap: float) -> None:
 
     from turkicnet.core import search
     from turkicnet.extensions import db
+    from turkicnet.reports import search_index
     from turkicnet.reports.models import Report, ReportText
     from turkicnet.reports.services import RANK_LIMIT, Filters, search_statements
 
@@ -401,7 +402,7 @@ def explain(app, actors, cap: float) -> None:
 
                 t_rows, (reports, _texts) = ms(rows)
                 t_snip, _ = ms(lambda r=reports, t=terms: [search.highlight(x.abstract, t) for x in r])
-                index_count = select(func.count()).select_from(search.matching_ids(terms).subquery())
+                index_count = select(func.count()).select_from(search_index.matching_ids(terms).subquery())
                 t_fts, fts_total = ms(lambda s=index_count: db.session.scalar(s))
                 visible = (
                     "?" if counted is None else f"{'more than ' if more else ''}{min(counted, RANK_LIMIT):,}"

@@ -6,11 +6,10 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from tests.conftest import pdf_upload
-from turkicnet.core import search
 from turkicnet.core.errors import Conflict, PermissionDenied, ValidationFailed
 from turkicnet.core.models import AuditEvent, Notification, OutboxMessage
 from turkicnet.extensions import db
-from turkicnet.reports import services
+from turkicnet.reports import search_index, services
 from turkicnet.reports.models import Report, ReportFile, Visibility
 
 
@@ -45,6 +44,33 @@ def test_a_renamed_executable_is_refused_and_nothing_is_stored(center, editor, m
     assert refused.value.field == "files"
     assert db.session.scalar(select(db.func.count(Report.id))) == 0
     assert set((tmp_path / "uploads").iterdir()) == before
+
+
+def test_a_refused_second_file_takes_the_first_stored_one_with_it(center, editor, make_report, tmp_path):
+    before = set((tmp_path / "uploads").iterdir())
+    fake = _upload(b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200, "annex.pdf")
+    with pytest.raises(ValidationFailed):
+        make_report(editor, center, files=[pdf_upload(), fake])
+    assert db.session.scalar(select(db.func.count(Report.id))) == 0
+    assert set((tmp_path / "uploads").iterdir()) == before
+
+
+def test_a_file_added_in_an_edit_that_fails_is_not_kept(center, editor, make_center, make_report, tmp_path):
+    report = make_report(editor, center)
+    partner = make_center(country_code="UZ")
+    before = set((tmp_path / "uploads").iterdir())
+    data = services.ReportData(section_id=report.section_id, title="Edited", visibility="public")
+    seen = report.lock_version
+    theirs = db.update(Report).where(Report.id == report.id).values(lock_version=seen + 1)
+    db.session.execute(theirs.execution_options(synchronize_session=False))
+    with pytest.raises(Conflict):  # found at the flush, after the file was stored
+        services.update_report(editor, report, data, expected_version=seen, files=[pdf_upload("annex.pdf")])
+    data.coauthor_center_ids = [partner.id]  # not confirmed yet, so the report cannot stay public
+    with pytest.raises(ValidationFailed):
+        services.update_report(editor, report, data, expected_version=report.lock_version,
+                               files=[pdf_upload("annex.pdf")])  # fmt: skip
+    assert set((tmp_path / "uploads").iterdir()) == before
+    assert [f.original_name for f in db.session.get(Report, report.id).files] == ["letter.pdf"]
 
 
 @pytest.mark.parametrize(
@@ -256,7 +282,7 @@ def test_search_finds_words_as_people_type_them(client, center, editor, make_rep
 
 def _indexed(*words) -> set[int]:
     """Ids the full-text index itself matches, whoever may see them."""
-    return set(db.session.scalars(select(search.matching_ids(list(words)).subquery().c.doc_id)))
+    return set(db.session.scalars(select(search_index.matching_ids(list(words)).subquery().c.doc_id)))
 
 
 def test_the_search_index_follows_edits_and_deletions(client, center, focal_point, editor, make_report):
@@ -311,12 +337,22 @@ def test_downloads_are_counted_in_their_own_table(client, center, editor, make_r
     assert services.download_counts(report) == {file_id: 3}
 
 
+def test_a_first_download_creates_its_counter_and_the_next_one_bumps_it(center, editor, make_report):
+    report = make_report(editor, center)
+    report_file = report.files[0]
+    assert services.download_counts(report) == {}
+    services.record_download(report_file)
+    assert services.download_counts(report) == {report_file.id: 1}
+    services.record_download(report_file)
+    assert services.download_counts(report) == {report_file.id: 2}
+
+
 def test_a_very_common_word_is_shown_newest_first_and_counted_as_more_than(
     client, center, editor, make_report, monkeypatch
 ):
     from datetime import date
 
-    monkeypatch.setattr(services, "RANK_LIMIT", 3)
+    monkeypatch.setattr(services.search, "RANK_LIMIT", 3)
     for year in (2020, 2024, 2022, 2023, 2021):
         # The oldest is by far the best match, so only the date can put it last.
         abstract = "Tariff, tariff, tariff and tariff." if year == 2020 else "Electricity trade and the grid."
@@ -326,7 +362,7 @@ def test_a_very_common_word_is_shown_newest_first_and_counted_as_more_than(
     assert "More than 3 reports found" in page
     years = [int(y) for y in re.findall(r"Tariff review (\d{4})", page)]
     assert years == [2024, 2023, 2022, 2021, 2020]
-    monkeypatch.setattr(services, "RANK_LIMIT", 10)
+    monkeypatch.setattr(services.search, "RANK_LIMIT", 10)
     ranked = client.get("/search?q=tariff").get_data(as_text=True)
     assert "5 reports found" in ranked
     assert [int(y) for y in re.findall(r"Tariff review (\d{4})", ranked)][0] == 2020
@@ -338,8 +374,10 @@ def test_an_edit_without_new_files_reuses_the_text_read_from_the_pdfs(
     client, center, editor, make_report, monkeypatch
 ):
     reads = []
-    read_pdfs = services._pdf_text
-    monkeypatch.setattr(services, "_pdf_text", lambda report: reads.append(report.id) or read_pdfs(report))
+    read_pdfs = services.search._pdf_text
+    monkeypatch.setattr(
+        services.search, "_pdf_text", lambda report: reads.append(report.id) or read_pdfs(report)
+    )
     report = make_report(editor, center, title="Annual review", abstract="",
                          files=[pdf_upload(lines=("The quinoa harvest rose sharply",))])  # fmt: skip
     assert reads == [report.id]
@@ -381,7 +419,7 @@ def test_simultaneous_saves_that_change_topics_are_a_conflict_too(app, center, e
 def test_a_report_without_a_date_takes_todays_date_in_utc(center, editor, make_report, monkeypatch):
     from datetime import date
 
-    monkeypatch.setattr(services, "today", lambda: date(2031, 1, 1))
+    monkeypatch.setattr(services.editing, "today", lambda: date(2031, 1, 1))
     assert make_report(editor, center, files=[]).publication_date == date(2031, 1, 1)
 
 

@@ -319,8 +319,8 @@ def sections():
     form = _section_form(request.form if request.method == "POST" else None)
     if form.validate_on_submit():
         try:
-            report_services.save_section(
-                current_viewer(), None, title=form.title.data, description=form.description.data or "",
+            report_services.create_section(
+                current_viewer(), title=form.title.data, description=form.description.data or "",
                 event_id=form.event_id.data or None,
             )  # fmt: skip
         except ValidationFailed as error:
@@ -356,7 +356,7 @@ def section(slug: str):
         form.event_id.data = section.event_id or 0
     if form.validate_on_submit():
         try:
-            report_services.save_section(
+            report_services.update_section(
                 current_viewer(), section, title=form.title.data, description=form.description.data or "",
                 event_id=form.event_id.data or None,
             )  # fmt: skip

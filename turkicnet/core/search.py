@@ -1,16 +1,15 @@
-"""Full-text search behind one interface: SQLite FTS5 by default, PostgreSQL full text.
+"""Search primitives any full-text index builds on: folding, query terms, highlighting.
 
-Both index the same thing: the words of a document transliterated to ASCII and folded
-(:func:`fold`), so ``İktisat``, ``iktisat``, ``ıktisat`` and ``Иктисат`` meet, accents or
-not, and a query is folded the same way. Every term is matched as a prefix.
+A document's words are transliterated to ASCII and folded (:func:`fold`), so ``İktisat``,
+``iktisat``, ``ıktisat`` and ``Иктисат`` meet, accents or not, and a query is folded the
+same way (:func:`terms`). The index itself, with its tables, belongs to the feature that
+owns the documents (``reports/search_index.py``).
 """
 
 import re
 
 from markupsafe import Markup, escape
-from sqlalchemy import text
 
-from ..extensions import db
 from .text import match_key
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -27,48 +26,6 @@ def fold(value: str) -> str:
 def terms(query: str) -> list[str]:
     """The folded terms of a query (at most eight, each at least one character)."""
     return fold(query).split()[:_MAX_TERMS]
-
-
-def _dialect() -> str:
-    return db.session.get_bind().dialect.name
-
-
-def index_document(doc_id: int, folded: str) -> None:
-    """Keep the full-text index of one document current; never commits."""
-    if _dialect() == "sqlite":
-        db.session.execute(text("DELETE FROM report_fts WHERE rowid = :id"), {"id": doc_id})
-        insert = text("INSERT INTO report_fts (rowid, folded) VALUES (:id, :folded)")
-        db.session.execute(insert, {"id": doc_id, "folded": folded})
-    # PostgreSQL: report_texts.search_vector is a generated column with a GIN index.
-
-
-def remove_document(doc_id: int) -> None:
-    if _dialect() == "sqlite":
-        db.session.execute(text("DELETE FROM report_fts WHERE rowid = :id"), {"id": doc_id})
-
-
-def matching_ids(query_terms: list[str]):
-    """A selectable of ``(doc_id, score)`` for documents containing every term as a prefix.
-
-    Lower scores rank better on SQLite (bm25); on PostgreSQL the score is negated ts_rank,
-    so both sort ascending.
-    """
-    if _dialect() == "postgresql":
-        tsquery = " & ".join(f"{term}:*" for term in query_terms)
-        return (
-            text(
-                "SELECT report_id AS doc_id, -ts_rank(search_vector, to_tsquery('simple', :q)) AS score "
-                "FROM report_texts WHERE search_vector @@ to_tsquery('simple', :q)"
-            )
-            .bindparams(q=tsquery)
-            .columns(doc_id=db.Integer, score=db.Float)
-        )
-    match = " AND ".join(f'"{term}"*' for term in query_terms)
-    return (
-        text("SELECT rowid AS doc_id, bm25(report_fts) AS score FROM report_fts WHERE report_fts MATCH :q")
-        .bindparams(q=match)
-        .columns(doc_id=db.Integer, score=db.Float)
-    )
 
 
 def highlight(source: str, query_terms: list[str], *, words: int = 40) -> Markup:

@@ -1,0 +1,135 @@
+"""Thematic sections, the events they may belong to, and topics: kept by admins."""
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from ...core import audit
+from ...core.db import unit_of_work
+from ...core.errors import NotFound, ValidationFailed
+from ...core.permissions import Actor, as_viewer, is_admin, require
+from ...core.text import normalise_block, normalise_line, slugify, unique_slug
+from ...extensions import db
+from ..models import Event, Section, Topic
+
+
+def list_sections() -> list[Section]:
+    """Every section, retired ones too, in the admins' order."""
+    return list(db.session.scalars(select(Section).order_by(Section.position, Section.id)))
+
+
+def get_section(slug: str) -> Section:
+    """The section with this slug.
+
+    :raises NotFound: when there is none
+    """
+    section = db.session.scalar(select(Section).where(Section.slug == slug))
+    if section is None:
+        raise NotFound(_("No such section."))
+    return section
+
+
+def _clean_title(title: str) -> str:
+    title = normalise_line(title)
+    if not title:
+        raise ValidationFailed("title", _("Give the section a title."))
+    return title
+
+
+def create_section(actor: Actor, *, title: str, description: str, event_id: int | None) -> Section:
+    """Add a section at the end of the list; its slug is made from the title, once.
+
+    :raises PermissionDenied: unless an admin
+    :raises ValidationFailed: for an empty title
+    """
+    actor = as_viewer(actor)
+    with unit_of_work():
+        require(is_admin(actor))
+        title = _clean_title(title)
+        position = (db.session.scalar(select(func.max(Section.position))) or 0) + 1
+        section = Section(slug=unique_slug(Section.slug, slugify(title)), position=position)
+        db.session.add(section)
+        section.title, section.description, section.event_id = title, normalise_block(description), event_id
+        audit.record(actor, "reports.save_section", section, slug=section.slug)
+        return section
+
+
+def update_section(
+    actor: Actor, section: Section, *, title: str, description: str, event_id: int | None
+) -> Section:
+    """Edit a section's title, description and event; its slug stays as it was made.
+
+    :raises PermissionDenied: unless an admin
+    :raises ValidationFailed: for an empty title
+    """
+    actor = as_viewer(actor)
+    with unit_of_work():
+        require(is_admin(actor))
+        title = _clean_title(title)
+        section.title, section.description, section.event_id = title, normalise_block(description), event_id
+        audit.record(actor, "reports.save_section", section, slug=section.slug)
+        return section
+
+
+def move_section(actor: Actor, section: Section, *, offset: int) -> None:
+    """Swap a section with its neighbour above (``-1``) or below (``+1``).
+
+    :raises PermissionDenied: unless an admin
+    """
+    actor = as_viewer(actor)
+    with unit_of_work():
+        require(is_admin(actor))
+        ordered = list_sections()
+        index = ordered.index(section)
+        other_index = index + offset
+        if not 0 <= other_index < len(ordered):
+            return
+        other = ordered[other_index]
+        section.position, other.position = other.position, section.position
+        if section.position == other.position:
+            section.position += offset
+        audit.record(actor, "reports.move_section", section, offset=offset)
+
+
+def set_section_active(actor: Actor, section: Section, *, active: bool) -> Section:
+    """Retire a section (its reports stay readable) or bring it back.
+
+    :raises PermissionDenied: unless an admin
+    """
+    actor = as_viewer(actor)
+    with unit_of_work():
+        require(is_admin(actor))
+        section.active = active
+        audit.record(actor, "reports.restore_section" if active else "reports.retire_section", section)
+        return section
+
+
+def create_event(actor: Actor, *, title: str, city: str, starts_on: date, ends_on: date) -> Event:
+    """Record an event (a workshop, a conference) that sections may be tied to.
+
+    :raises PermissionDenied: unless an admin
+    :raises ValidationFailed: for an empty title or dates in the wrong order
+    """
+    actor = as_viewer(actor)
+    with unit_of_work():
+        require(is_admin(actor))
+        title = normalise_line(title)
+        if not title:
+            raise ValidationFailed("title", _("Give the event a title."))
+        if ends_on < starts_on:
+            raise ValidationFailed("ends_on", _("The last day cannot come before the first."))
+        event = Event(title=title, city=normalise_line(city), starts_on=starts_on, ends_on=ends_on)
+        db.session.add(event)
+        audit.record(actor, "reports.create_event", event, title=title)
+        return event
+
+
+def list_events() -> list[Event]:
+    """Every event, the latest first."""
+    return list(db.session.scalars(select(Event).order_by(Event.starts_on.desc())))
+
+
+def list_topics() -> list[Topic]:
+    """Every topic, by title."""
+    return list(db.session.scalars(select(Topic).order_by(Topic.title)))
