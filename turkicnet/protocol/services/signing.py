@@ -7,10 +7,10 @@ from sqlalchemy import select
 from ...auth import passwords
 from ...centers.models import Center
 from ...core import audit
-from ...core.db import commit
+from ...core.db import unit_of_work
 from ...core.errors import Conflict, InvalidState, ValidationFailed
 from ...core.mail import queue_mail
-from ...core.permissions import require
+from ...core.permissions import Actor, require
 from ...core.text import normalise_line
 from ...core.timeutil import utcnow
 from ...core.urls import external_url
@@ -44,7 +44,7 @@ def _check_signer(signer_name: str, signer_title: str) -> tuple[str, str]:
     return signer_name[:200], signer_title[:200]
 
 
-def _require_signable(actor, center: Center, version: ProtocolVersion) -> None:
+def _require_signable(actor: Actor, center: Center, version: ProtocolVersion) -> None:
     """:raises PermissionDenied: unless the actor may sign for the center;
     :raises InvalidState: unless the version is open or in force"""
     require(can_sign_for(actor, center), _("Only an authorised signatory of an approved center may sign."))
@@ -52,13 +52,13 @@ def _require_signable(actor, center: Center, version: ProtocolVersion) -> None:
         raise InvalidState(_("Version %(n)d is not open for signature.", n=version.number))
 
 
-def _check_reauthentication(actor, password: str) -> None:
+def _check_reauthentication(actor: Actor, password: str) -> None:
     if not passwords.verify_password(actor.password_hash, password or ""):
         raise ValidationFailed("password", _("This is not your password."))
 
 
 def sign_protocol(
-    actor,
+    actor: Actor,
     center: Center,
     version: ProtocolVersion,
     *,
@@ -76,41 +76,39 @@ def sign_protocol(
     :raises AlreadySigned: when the center already holds a standing signature on it
     :raises ValidationFailed: for a missing name, position, confirmation or wrong password
     """
-    _require_signable(actor, center, version)
-    if fingerprint != version.text_sha256:
-        raise Conflict(_("The text is not the one you were shown: reload the page and read it again."))
-    signer_name, signer_title = _check_signer(signer_name, signer_title)
-    if not confirm_authority:
-        raise ValidationFailed(
-            "confirm_authority", _("Confirm that you are authorised to sign for the center.")
-        )
-    _check_reauthentication(actor, password)
-    ledger.lock()
-    # Under the lock, look again: an amendment may have entered into force meanwhile.
-    db.session.refresh(version)
-    try:
+    with unit_of_work():
         _require_signable(actor, center, version)
-    except InvalidState:
-        db.session.rollback()
-        raise
-    existing = standing_entry(center.slug, version.number)
-    if existing is not None:
-        error = AlreadySigned(existing, center.name)
-        db.session.rollback()
-        raise error
-    entry, checkpoint = ledger.append(
-        action="sign", version=version, center_slug=center.slug,
-        signer_name=signer_name, signer_title=signer_title, note="",
-    )  # fmt: skip
-    audit.record(actor, "protocol.sign", center, version=version.number, seq=entry.seq, hash=entry.hash)
-    _mail_receipt(actor, center, entry, checkpoint, _l("You signed the cooperation protocol for %(center)s"))
-    _enter_into_force_if_due(actor, version)
-    commit()
-    return entry
+        if fingerprint != version.text_sha256:
+            raise Conflict(_("The text is not the one you were shown: reload the page and read it again."))
+        signer_name, signer_title = _check_signer(signer_name, signer_title)
+        if not confirm_authority:
+            raise ValidationFailed(
+                "confirm_authority", _("Confirm that you are authorised to sign for the center.")
+            )
+        _check_reauthentication(actor, password)
+        # Held until the transaction ends: no one else appends between this check and our entry.
+        ledger.lock()
+        # Under the lock, look again: an amendment may have entered into force meanwhile,
+        # or another signatory of the center may have signed.
+        db.session.refresh(version)
+        _require_signable(actor, center, version)
+        existing = standing_entry(center.slug, version.number)
+        if existing is not None:
+            raise AlreadySigned(existing, center.name)
+        entry, checkpoint = ledger.append(
+            action="sign", version=version, center_slug=center.slug,
+            signer_name=signer_name, signer_title=signer_title, note="",
+        )  # fmt: skip
+        audit.record(actor, "protocol.sign", center, version=version.number, seq=entry.seq, hash=entry.hash)
+        _mail_receipt(
+            actor, center, entry, checkpoint, _l("You signed the cooperation protocol for %(center)s")
+        )
+        _enter_into_force_if_due(actor, version)
+        return entry
 
 
 def withdraw_signature(
-    actor,
+    actor: Actor,
     center: Center,
     version: ProtocolVersion,
     *,
@@ -125,31 +123,31 @@ def withdraw_signature(
     :raises InvalidState: when the center holds no standing signature on the version
     :raises ValidationFailed: for a missing reason, name, position or wrong password
     """
-    require(
-        can_sign_for(actor, center), _("Only an authorised signatory of an approved center may withdraw.")
-    )
-    signer_name, signer_title = _check_signer(signer_name, signer_title)
-    reason = normalise_line(reason)
-    if not reason:
-        raise ValidationFailed("reason", _("State the reason for the withdrawal; it is published."))
-    _check_reauthentication(actor, password)
-    ledger.lock()
-    if standing_entry(center.slug, version.number) is None:
-        db.session.rollback()
-        raise InvalidState(
-            _("%(center)s holds no signature on version %(n)d.", center=center.name, n=version.number)
+    with unit_of_work():
+        require(
+            can_sign_for(actor, center), _("Only an authorised signatory of an approved center may withdraw.")
         )
-    entry, checkpoint = ledger.append(
-        action="withdraw", version=version, center_slug=center.slug,
-        signer_name=signer_name, signer_title=signer_title, note=reason,
-    )  # fmt: skip
-    audit.record(actor, "protocol.withdraw", center, version=version.number, seq=entry.seq, reason=reason)
-    _mail_receipt(actor, center, entry, checkpoint, _l("You withdrew the signature of %(center)s"))
-    commit()
-    return entry
+        signer_name, signer_title = _check_signer(signer_name, signer_title)
+        reason = normalise_line(reason)
+        if not reason:
+            raise ValidationFailed("reason", _("State the reason for the withdrawal; it is published."))
+        _check_reauthentication(actor, password)
+        # Held until the transaction ends: the standing read here is the one we append after.
+        ledger.lock()
+        if standing_entry(center.slug, version.number) is None:
+            raise InvalidState(
+                _("%(center)s holds no signature on version %(n)d.", center=center.name, n=version.number)
+            )
+        entry, checkpoint = ledger.append(
+            action="withdraw", version=version, center_slug=center.slug,
+            signer_name=signer_name, signer_title=signer_title, note=reason,
+        )  # fmt: skip
+        audit.record(actor, "protocol.withdraw", center, version=version.number, seq=entry.seq, reason=reason)
+        _mail_receipt(actor, center, entry, checkpoint, _l("You withdrew the signature of %(center)s"))
+        return entry
 
 
-def _mail_receipt(actor, center: Center, entry: LedgerEntry, checkpoint: Checkpoint, subject) -> None:
+def _mail_receipt(actor: Actor, center: Center, entry: LedgerEntry, checkpoint: Checkpoint, subject) -> None:
     """The signatory's receipt, with the signed checkpoint that lets them prove it later."""
     queue_mail(
         actor,
@@ -164,7 +162,9 @@ def _mail_receipt(actor, center: Center, entry: LedgerEntry, checkpoint: Checkpo
     )
 
 
-def _enter_into_force_if_due(actor, version: ProtocolVersion) -> None:
+def _enter_into_force_if_due(actor: Actor, version: ProtocolVersion) -> None:
+    """Inside the signature's unit of work: the version enters into force once its rule is met,
+    and every older signable version is superseded."""
     if version.status is not VersionStatus.OPEN or not rule_progress(version).met:
         return
     now = utcnow()
@@ -188,7 +188,7 @@ def _enter_into_force_if_due(actor, version: ProtocolVersion) -> None:
     )
 
 
-def signing_center(actor, slug: str | None) -> Center:
+def signing_center(actor: Actor, slug: str | None) -> Center:
     """The center the actor signs for: the one named, or the first they may sign for.
 
     :raises PermissionDenied: when the actor may sign for no such center
@@ -199,7 +199,7 @@ def signing_center(actor, slug: str | None) -> Center:
     return chosen[0]
 
 
-def center_to_sign(actor, slug: str | None, version: ProtocolVersion) -> Center:
+def center_to_sign(actor: Actor, slug: str | None, version: ProtocolVersion) -> Center:
     """The center the actor would sign ``version`` for (the signing page, before the form).
 
     :raises PermissionDenied: when the actor may sign for no such center
