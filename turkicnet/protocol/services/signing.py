@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from ...auth import passwords
 from ...centers.models import Center
+from ...centers.services import choose_center
 from ...core import audit
 from ...core.db import unit_of_work
 from ...core.errors import Conflict, InvalidState, ValidationFailed
@@ -18,7 +19,14 @@ from ...extensions import db
 from .. import ledger
 from ..labels import readable_stamp
 from ..models import Checkpoint, LedgerEntry, ProtocolVersion, VersionStatus
-from ..permissions import SIGNABLE, can_sign_for, can_sign_version, signing_centers
+from ..permissions import (
+    SIGN_REFUSED,
+    SIGNABLE,
+    WITHDRAW_REFUSED,
+    can_sign_for,
+    can_sign_version,
+    signing_centers,
+)
 from ..standing import standing_entry
 from .registry import rule_progress
 from .versions import _mail_all_focal_points
@@ -47,7 +55,7 @@ def _check_signer(signer_name: str, signer_title: str) -> tuple[str, str]:
 def _require_signable(actor: Actor, center: Center, version: ProtocolVersion) -> None:
     """:raises PermissionDenied: unless the actor may sign for the center;
     :raises InvalidState: unless the version is open or in force"""
-    require(can_sign_for(actor, center), _("Only an authorised signatory of an approved center may sign."))
+    require(can_sign_for(actor, center), SIGN_REFUSED)
     if not can_sign_version(actor, center, version):
         raise InvalidState(_("Version %(n)d is not open for signature.", n=version.number))
 
@@ -124,9 +132,7 @@ def withdraw_signature(
     :raises ValidationFailed: for a missing reason, name, position or wrong password
     """
     with unit_of_work():
-        require(
-            can_sign_for(actor, center), _("Only an authorised signatory of an approved center may withdraw.")
-        )
+        require(can_sign_for(actor, center), WITHDRAW_REFUSED)
         signer_name, signer_title = _check_signer(signer_name, signer_title)
         reason = normalise_line(reason)
         if not reason:
@@ -193,10 +199,7 @@ def signing_center(actor: Actor, slug: str | None) -> Center:
 
     :raises PermissionDenied: when the actor may sign for no such center
     """
-    centers = signing_centers(actor)
-    chosen = [c for c in centers if c.slug == slug] if slug else centers[:1]
-    require(bool(chosen), _("Only an authorised signatory of an approved center may sign."))
-    return chosen[0]
+    return choose_center(signing_centers(actor), slug, SIGN_REFUSED)
 
 
 def center_to_sign(actor: Actor, slug: str | None, version: ProtocolVersion) -> Center:

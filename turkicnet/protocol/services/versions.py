@@ -8,7 +8,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ...centers.models import Center, CenterStatus, Membership, Role
+from ...centers.models import Role
+from ...centers.services import staff_recipients
 from ...core import audit
 from ...core.db import unit_of_work
 from ...core.errors import InvalidState, NotFound, ValidationFailed
@@ -264,14 +265,5 @@ def open_version(actor: Actor, version: ProtocolVersion) -> ProtocolVersion:
 
 def _mail_all_focal_points(subject, template: str, **context) -> None:
     """Tell every active focal point of an approved center, each person once."""
-    focal_points = db.session.scalars(
-        select(Membership)
-        .join(Center, Center.id == Membership.center_id)
-        .where(Membership.role == Role.FOCAL_POINT, Center.status == CenterStatus.APPROVED)
-    ).all()
-    seen = set()
-    for membership in focal_points:
-        if membership.user_id in seen or not membership.user.active:
-            continue
-        seen.add(membership.user_id)
-        queue_mail(membership.user, subject, template, category="center_decisions", **context)
+    for person in staff_recipients(roles=[Role.FOCAL_POINT], approved_only=True):
+        queue_mail(person, subject, template, category="center_decisions", **context)
