@@ -20,3 +20,8 @@ STANDING_LABELS = {
     "former": _l("Former member"),
     "rejected": _l("Not admitted"),
 }
+
+
+def readable_stamp(stamp: str) -> str:
+    """A ledger time (``2026-11-29T10:00:00Z``) as people read it: ``2026-11-29 10:00:00 UTC``."""
+    return stamp.replace("T", " ").replace("Z", " UTC")

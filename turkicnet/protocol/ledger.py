@@ -94,7 +94,7 @@ def head() -> LedgerEntry | None:
 def append(
     *, action: str, version: ProtocolVersion, center_slug: str, signer_name: str, signer_title: str, note: str
 ) -> tuple[LedgerEntry, Checkpoint]:
-    """Append an entry and sign a checkpoint over it; the caller holds :func:`lock` and commits."""
+    """Append an entry and sign a checkpoint over it; the caller holds :func:`lock`, in its unit of work."""
     previous = head()
     fields = {
         "seq": previous.seq + 1 if previous else 1,

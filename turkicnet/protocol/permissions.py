@@ -1,31 +1,37 @@
 """Who may do what with the protocol."""
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import true
 
 from ..centers.models import CenterStatus
 from ..centers.permissions import membership_of
-from ..core.permissions import is_admin
+from ..core.permissions import Actor, is_admin
 from .models import ProtocolVersion, VersionStatus
 
 SIGNABLE = (VersionStatus.OPEN, VersionStatus.IN_FORCE)
 
+#: Why :func:`can_sign_for` said no, when someone asked to sign (or to reach a signing page).
+SIGN_REFUSED = _l("Only an authorised signatory of an approved center may sign.")
+#: Why :func:`can_sign_for` said no, when someone asked to withdraw a signature.
+WITHDRAW_REFUSED = _l("Only an authorised signatory of an approved center may withdraw.")
 
-def can_manage_protocol(actor) -> bool:
+
+def can_manage_protocol(actor: Actor) -> bool:
     """Versions and their texts are the Secretariat's."""
     return is_admin(actor)
 
 
-def can_edit_version(actor, version: ProtocolVersion) -> bool:
+def can_edit_version(actor: Actor, version: ProtocolVersion) -> bool:
     """Only a draft's title, rule and texts change; opening fixes them for good."""
     return can_manage_protocol(actor) and version.status is VersionStatus.DRAFT
 
 
-def can_view_version(actor, version: ProtocolVersion) -> bool:
+def can_view_version(actor: Actor, version: ProtocolVersion) -> bool:
     """Drafts are the Secretariat's; every other version is public."""
     return version.status is not VersionStatus.DRAFT or is_admin(actor)
 
 
-def visible_versions(actor):
+def visible_versions(actor: Actor):
     """SQL filter over :class:`ProtocolVersion`: the versions ``actor`` may see
     (:func:`can_view_version` for a list)."""
     if is_admin(actor):
@@ -38,8 +44,10 @@ def is_open_for_signature(version: ProtocolVersion) -> bool:
     return version.status in SIGNABLE
 
 
-def can_sign_for(actor, center) -> bool:
-    """A staff member holding ``can_sign`` at an approved center signs (or withdraws) for it."""
+def can_sign_for(actor: Actor, center) -> bool:
+    """A staff member holding ``can_sign`` at an approved center signs (or withdraws) for it.
+
+    Refused with :data:`SIGN_REFUSED` (or :data:`WITHDRAW_REFUSED`)."""
     membership = membership_of(actor, center)
     return (
         membership is not None
@@ -49,12 +57,12 @@ def can_sign_for(actor, center) -> bool:
     )
 
 
-def can_sign_version(actor, center, version: ProtocolVersion) -> bool:
+def can_sign_version(actor: Actor, center, version: ProtocolVersion) -> bool:
     """The actor may sign ``version`` for ``center`` now."""
     return can_sign_for(actor, center) and is_open_for_signature(version)
 
 
-def signing_centers(actor, version: ProtocolVersion | None = None) -> list:
+def signing_centers(actor: Actor, version: ProtocolVersion | None = None) -> list:
     """The centers the actor may sign for; given a ``version``, may sign that version for now."""
     if not getattr(actor, "is_authenticated", False):
         return []

@@ -1,0 +1,198 @@
+"""The depositary's registry: who signed what, progress to entry into force, the ledger as JSON, notices."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from ...centers.models import Center, CenterStatus, Country, OtsStanding
+from ...core.errors import NotFound
+from ...extensions import db
+from .. import ledger
+from ..models import Checkpoint, LedgerEntry, LedgerKey, ProtocolVersion
+from ..permissions import visible_versions
+
+
+@dataclass
+class RuleProgress:
+    centers: int
+    required_centers: int
+    states: int
+    required_states: int | None
+
+    @property
+    def missing_centers(self) -> int:
+        return max(0, self.required_centers - self.centers)
+
+    @property
+    def missing_states(self) -> int:
+        return max(0, (self.required_states or 0) - self.states)
+
+    @property
+    def met(self) -> bool:
+        return self.missing_centers == 0 and self.missing_states == 0
+
+
+@dataclass
+class StatusRow:
+    center: Center
+    signed: LedgerEntry | None
+    withdrawn: LedgerEntry | None
+
+    @property
+    def signature_stands(self) -> bool:
+        """The ledger's view: the latest entry for this center is a signature."""
+        return self.signed is not None and (self.withdrawn is None or self.withdrawn.seq < self.signed.seq)
+
+    @property
+    def standing(self) -> bool:
+        """Counted as a signatory: the signature stands and the center is a member (a suspended
+        or former center's signature stays in the ledger but counts for nothing, DESIGN §1)."""
+        return self.signature_stands and self.center.status is CenterStatus.APPROVED
+
+
+def status_table(
+    version: ProtocolVersion, *, sort: str = "country", descending: bool = False
+) -> list[StatusRow]:
+    """Each center that ever signed the version: its latest signature and withdrawal, in one query.
+
+    ``sort="date"`` orders the rows by the date of signature; anything else by country, then name.
+    """
+    latest = (
+        select(func.max(LedgerEntry.seq))
+        .where(LedgerEntry.version == version.number)
+        .group_by(LedgerEntry.center, LedgerEntry.action)
+    )
+    found = db.session.execute(
+        select(LedgerEntry, Center)
+        .join(Center, Center.slug == LedgerEntry.center)
+        .where(LedgerEntry.seq.in_(latest))
+    ).all()
+    by_center: dict[str, StatusRow] = {}
+    for entry, center in found:
+        row = by_center.setdefault(center.slug, StatusRow(center, None, None))
+        if entry.action == "sign":
+            row.signed = entry
+        else:
+            row.withdrawn = entry
+    table = list(by_center.values())
+    if sort == "date":
+        table.sort(key=lambda row: (row.signed.seq if row.signed else 0, row.center.name))
+    else:
+        table.sort(key=lambda row: (row.center.country.sort_order, row.center.name))
+    if descending:
+        table.reverse()
+    return table
+
+
+def rule_progress(version: ProtocolVersion, rows: list[StatusRow] | None = None) -> RuleProgress:
+    """Standing signatures on ``version`` counted against its entry-into-force rule.
+
+    ``rows`` is the version's :func:`status_table`, when the caller has read it already.
+    """
+    if rows is None:
+        rows = status_table(version)
+    counted = [row.center for row in rows if row.standing]
+    states = {center.country_code for center in counted if center.country.ots_standing is OtsStanding.MEMBER}
+    return RuleProgress(len(counted), version.required_centers, len(states), version.required_states)
+
+
+def totals_by_country(rows: list[StatusRow]) -> list[tuple[Country, int]]:
+    """Standing signatures per country among ``rows``, in the countries' order."""
+    totals: dict[str, list] = {}
+    for row in rows:
+        if row.standing:
+            entry = totals.setdefault(row.center.country_code, [row.center.country, 0])
+            entry[1] += 1
+    return sorted(
+        ((country, count) for country, count in totals.values()), key=lambda item: item[0].sort_order
+    )
+
+
+def get_entry(seq: int) -> LedgerEntry:
+    """The ledger entry numbered ``seq``.
+
+    :raises NotFound: when there is none
+    """
+    entry = db.session.get(LedgerEntry, seq)
+    if entry is None:
+        raise NotFound(_("No such ledger entry."))
+    return entry
+
+
+def entry_checkpoint(entry: LedgerEntry) -> Checkpoint | None:
+    """The checkpoint signed over ``entry``, if any."""
+    return db.session.scalar(select(Checkpoint).where(Checkpoint.seq == entry.seq).limit(1))
+
+
+def center_for_slug(slug: str) -> Center | None:
+    """The center a ledger entry names (whatever its status today), if it still exists."""
+    return db.session.scalar(select(Center).where(Center.slug == slug))
+
+
+def ledger_payload() -> dict:
+    """``/protocol/ledger.json``: every entry's fields and hash, in order (DESIGN §4)."""
+    fields = [getattr(LedgerEntry, name) for name in (*ledger.ENTRY_FIELDS, "hash")]
+    rows = db.session.execute(select(*fields).order_by(LedgerEntry.seq))
+    names = (*ledger.ENTRY_FIELDS, "hash")
+    return {"entries": [dict(zip(names, row, strict=True)) for row in rows]}
+
+
+def checkpoints_payload() -> dict:
+    """``/protocol/checkpoints.json``: the public keys and every signed checkpoint (DESIGN §4)."""
+    keys = {key.key_id: key.public_key for key in db.session.scalars(select(LedgerKey))}
+    checkpoints = db.session.scalars(select(Checkpoint).order_by(Checkpoint.seq, Checkpoint.id))
+    return {"keys": keys, "checkpoints": [ledger.checkpoint_dict(c) for c in checkpoints]}
+
+
+def verify_ledger(*, workers: int | None = None) -> ledger.Verification:
+    """Recompute the whole ledger and its checkpoints (used by ``protocol verify``)."""
+    return ledger.verify(workers=workers or current_app.config.get("LEDGER_VERIFY_WORKERS", 2))
+
+
+# ---------------------------------------------------------------- depositary notices
+
+
+@dataclass
+class Notice:
+    kind: str  # opened, signed, withdrawn, in_force, superseded
+    when: datetime
+    version: int
+    title: str = ""  # the version's, for "opened"
+    center: Center | None = None
+    entry: LedgerEntry | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}-{self.version}-{self.entry.seq if self.entry else 0}"
+
+
+def _parse_stamp(stamp: str) -> datetime:
+    return datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ")
+
+
+def notices(limit: int = 50) -> list[Notice]:
+    """Depositary notices, newest first: derived from the versions' dates and the ledger."""
+    found: list[Notice] = []
+    for version in db.session.scalars(select(ProtocolVersion).where(visible_versions(None))):
+        for kind, when in (
+            ("opened", version.opened_at),
+            ("in_force", version.in_force_at),
+            ("superseded", version.superseded_at),
+        ):
+            if when is not None:
+                found.append(Notice(kind, when, version.number, version.title))
+    entries = db.session.scalars(select(LedgerEntry).order_by(LedgerEntry.seq.desc()).limit(limit)).all()
+    centers = {
+        c.slug: c
+        for c in db.session.scalars(select(Center).where(Center.slug.in_({e.center for e in entries})))
+    }
+    for entry in entries:
+        kind = "signed" if entry.action == "sign" else "withdrawn"
+        found.append(
+            Notice(kind, _parse_stamp(entry.at), entry.version, center=centers.get(entry.center), entry=entry)
+        )
+    found.sort(key=lambda notice: (notice.when, notice.entry.seq if notice.entry else 0), reverse=True)
+    return found[:limit]
