@@ -60,6 +60,7 @@ def visible_reports(actor: Actor):
 
 
 def can_view_report(actor: Actor, report: Report) -> bool:
+    """The access table of DESIGN §1 for one report in hand (:func:`visible_reports` for lists)."""
     if report.deleted_at is not None:
         return False
     if is_admin(actor) or report.visibility is Visibility.PUBLIC:
@@ -108,6 +109,7 @@ def can_delete_report(actor: Actor, report: Report) -> bool:
 
 
 def can_confirm_coauthorship(actor: Actor, report: Report, center_id: int) -> bool:
+    """Editors and focal points of a named co-authoring center confirm for it."""
     return _writes_for(actor, center_id) and any(c.center_id == center_id for c in report.coauthors)
 
 
@@ -122,4 +124,5 @@ def can_view_comments(actor: Actor, report: Report) -> bool:
 
 
 def can_comment(actor: Actor, report: Report) -> bool:
+    """Whoever may read the conversation takes part in it, while their account is active."""
     return can_view_comments(actor, report) and actor.is_active
