@@ -2,14 +2,14 @@
 
 from sqlalchemy import or_, select, true
 
-from ..core.permissions import is_admin, is_authenticated
+from ..core.permissions import Actor, is_admin, is_authenticated
 from .models import Center, CenterStatus, Membership, Role
 
 #: Statuses in which the applicant still owns an application.
 APPLICATION_OPEN = {CenterStatus.PENDING, CenterStatus.CHANGES_REQUESTED}
 
 
-def membership_of(actor, center: Center) -> Membership | None:
+def membership_of(actor: Actor, center: Center) -> Membership | None:
     """The actor's membership of ``center``, from the memberships loaded with the user."""
     if not is_authenticated(actor) or center is None:
         return None
@@ -19,19 +19,19 @@ def membership_of(actor, center: Center) -> Membership | None:
     return None
 
 
-def is_focal_point(actor, center: Center) -> bool:
+def is_focal_point(actor: Actor, center: Center) -> bool:
     membership = membership_of(actor, center)
     return membership is not None and membership.role is Role.FOCAL_POINT
 
 
-def can_view_center(actor, center: Center) -> bool:
+def can_view_center(actor: Actor, center: Center) -> bool:
     """Approved centers are public; any other status only to its staff and admins."""
     return (
         center.status is CenterStatus.APPROVED or is_admin(actor) or membership_of(actor, center) is not None
     )
 
 
-def visible_centers(actor):
+def visible_centers(actor: Actor):
     """SQL filter over :class:`Center` matching :func:`can_view_center`."""
     if is_admin(actor):
         return true()
@@ -42,51 +42,51 @@ def visible_centers(actor):
     return or_(approved, Center.id.in_(own))
 
 
-def can_apply_for_center(actor) -> bool:
+def can_apply_for_center(actor: Actor) -> bool:
     """Any active user with a verified e-mail may apply."""
     return is_authenticated(actor) and actor.is_active and actor.is_verified
 
 
-def can_review_center(actor, center: Center) -> bool:
+def can_review_center(actor: Actor, center: Center) -> bool:
     """Decisions on applications and on a member's standing are the Secretariat's."""
     return is_admin(actor)
 
 
-def can_view_application(actor, center: Center) -> bool:
+def can_view_application(actor: Actor, center: Center) -> bool:
     return is_admin(actor) or is_focal_point(actor, center)
 
 
-def can_view_letter(actor, center: Center) -> bool:
+def can_view_letter(actor: Actor, center: Center) -> bool:
     return is_admin(actor) or is_focal_point(actor, center)
 
 
-def can_post_application_message(actor, center: Center) -> bool:
+def can_post_application_message(actor: Actor, center: Center) -> bool:
     return is_admin(actor) or (is_focal_point(actor, center) and center.status in APPLICATION_OPEN)
 
 
-def can_resubmit_application(actor, center: Center) -> bool:
+def can_resubmit_application(actor: Actor, center: Center) -> bool:
     return is_focal_point(actor, center) and center.status is CenterStatus.CHANGES_REQUESTED
 
 
-def can_edit_center(actor, center: Center) -> bool:
+def can_edit_center(actor: Actor, center: Center) -> bool:
     """Focal points edit their center's profile while it is an application or a member."""
     if is_admin(actor):
         return True
     return is_focal_point(actor, center) and center.status in (APPLICATION_OPEN | {CenterStatus.APPROVED})
 
 
-def can_manage_staff(actor, center: Center) -> bool:
+def can_manage_staff(actor: Actor, center: Center) -> bool:
     """Focal points of an approved center (and admins) invite, change and remove staff."""
     if is_admin(actor):
         return True
     return is_focal_point(actor, center) and center.status is CenterStatus.APPROVED
 
 
-def can_view_staff(actor, center: Center) -> bool:
+def can_view_staff(actor: Actor, center: Center) -> bool:
     return is_admin(actor) or membership_of(actor, center) is not None
 
 
-def can_request_to_join(actor, center: Center) -> bool:
+def can_request_to_join(actor: Actor, center: Center) -> bool:
     return (
         is_authenticated(actor)
         and actor.is_verified
@@ -95,5 +95,5 @@ def can_request_to_join(actor, center: Center) -> bool:
     )
 
 
-def can_leave_center(actor, membership: Membership) -> bool:
+def can_leave_center(actor: Actor, membership: Membership) -> bool:
     return is_authenticated(actor) and membership.user_id == actor.id

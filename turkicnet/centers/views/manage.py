@@ -1,15 +1,15 @@
-"""Center pages: the public directory, applying, the application thread and staff."""
+"""Center pages for people signed in: applying, the application thread, the profile and staff."""
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 
-from ..core.errors import Conflict, InvalidState, NotFound, ValidationFailed
-from ..core.forms import ConfirmForm
-from ..core.permissions import current_viewer
-from ..core.webutil import attach_error, csv_response
-from . import services
-from .forms import (
+from ...core.errors import Conflict, InvalidState, NotFound, ValidationFailed
+from ...core.forms import ConfirmForm
+from ...core.permissions import current_viewer
+from ...core.webutil import attach_error
+from .. import services
+from ..forms import (
     AcceptJoinForm,
     ApplyForm,
     DeclineJoinForm,
@@ -21,9 +21,8 @@ from .forms import (
     ResubmitForm,
     StaffForm,
 )
-from .permissions import can_manage_staff, membership_of
-
-bp = Blueprint("centers", __name__)
+from ..permissions import can_manage_staff, membership_of
+from . import bp
 
 
 def _details(form) -> services.CenterDetails:
@@ -45,68 +44,6 @@ def _form_for_center(form_class, center, **kwargs):
     form = form_class(obj=center, **kwargs)
     form.set_countries(services.list_countries())
     return form
-
-
-# ---------------------------------------------------------------- public directory
-
-
-@bp.get("/centers")
-def directory():
-    country = request.args.get("country", "").upper()
-    q = request.args.get("q", "").strip()[:100]
-    page = services.directory_page(
-        current_viewer(), country=country, q=q, page=request.args.get("page", 1, type=int)
-    )
-    return render_template(
-        "centers/directory.html",
-        page=page,
-        country=country,
-        q=q,
-        countries=services.list_countries(),
-        counts=services.approved_counts_by_country(),
-    )
-
-
-@bp.get("/centers.csv")
-def directory_csv():
-    country = request.args.get("country", "").upper()
-    q = request.args.get("q", "").strip()[:100]
-    rows = services.directory_rows(current_viewer(), country=country, q=q)
-    header = [
-        "slug",
-        "name",
-        "native_name",
-        "acronym",
-        "country_code",
-        "country",
-        "ots_standing",
-        "city",
-        "website",
-        "kind",
-        "parent_body",
-        "founded_year",
-    ]
-    return csv_response(
-        header,
-        (
-            (
-                center.slug,
-                center.name,
-                center.native_name,
-                center.acronym,
-                center.country_code,
-                center.country.name,
-                center.country.ots_standing.value,
-                center.city,
-                center.website,
-                center.kind.value,
-                center.parent_body,
-                center.founded_year or "",
-            )
-            for center in rows
-        ),
-        "turkicnet-centers.csv",
-    )
 
 
 # ---------------------------------------------------------------- applying
@@ -435,17 +372,3 @@ def revoke_invitation(slug: str, invitation_id: int):
         _("The invitation was withdrawn."),
         slug,
     )
-
-
-@bp.route("/invitations/<token>", methods=["GET", "POST"])
-def invitation(token: str):
-    try:
-        invitation = services.get_invitation(token)
-    except (NotFound, InvalidState) as error:
-        return render_template("auth/link_problem.html", message=error.message), 400
-    form = ConfirmForm()
-    if request.method == "POST" and current_user.is_authenticated and form.validate_on_submit():
-        membership = services.accept_invitation(current_viewer(), token)
-        flash(_("Welcome to the staff of %(center)s.", center=membership.center.name), "success")
-        return redirect(url_for("site.center", slug=membership.center.slug))
-    return render_template("centers/invitation.html", invitation=invitation, form=form, token=token)

@@ -1,0 +1,108 @@
+"""The directory: countries, centers as the actor may see them, and the figures they add up to."""
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+
+from ...auth.models import User
+from ...core.errors import NotFound
+from ...core.permissions import Actor, require
+from ...core.text import match_key
+from ...extensions import db
+from ..models import Center, CenterStatus, Country, Membership
+from ..permissions import can_view_center, visible_centers
+
+
+def list_countries() -> list[Country]:
+    return list(db.session.scalars(select(Country).order_by(Country.sort_order, Country.name)))
+
+
+def get_country(code: str) -> Country:
+    country = db.session.get(Country, (code or "").upper())
+    if country is None:
+        raise NotFound(_("No such country."))
+    return country
+
+
+def get_center(actor: Actor, slug: str) -> Center:
+    """The center with ``slug`` if the actor may see it.
+
+    :raises NotFound: when there is none, or the actor may not know it exists
+    """
+    center = db.session.scalar(select(Center).where(Center.slug == slug))
+    if center is None or not can_view_center(actor, center):
+        raise NotFound(_("No such center."))
+    return center
+
+
+def _directory_query(actor: Actor, *, country: str = "", q: str = "", approved_only: bool = True):
+    query = select(Center).where(visible_centers(actor))
+    if approved_only:
+        query = query.where(Center.status == CenterStatus.APPROVED)
+    if country:
+        query = query.where(Center.country_code == country.upper())
+    key = match_key(q)
+    if key:
+        pattern = f"%{key}%"
+        query = query.where(
+            or_(
+                Center.name_key.like(pattern),
+                Center.native_key.like(pattern),
+                Center.acronym_key.like(pattern),
+                Center.city_key.like(pattern),
+            )
+        )
+    return query
+
+
+def directory_page(
+    actor: Actor, *, country: str = "", q: str = "", page: int = 1, per_page: int | None = None
+):
+    """A page of approved centers, by country then name."""
+    per_page = per_page or current_app.config["CENTERS_PER_PAGE"]
+    query = _directory_query(actor, country=country, q=q).order_by(Center.country_code, Center.name)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+
+
+def directory_rows(actor: Actor, *, country: str = "", q: str = "") -> list[Center]:
+    """Every center of the directory under the same filters (for the CSV export)."""
+    query = _directory_query(actor, country=country, q=q).order_by(Center.country_code, Center.name)
+    return list(db.session.scalars(query))
+
+
+def approved_counts_by_country() -> dict[str, int]:
+    rows = db.session.execute(
+        select(Center.country_code, func.count(Center.id))
+        .where(Center.status == CenterStatus.APPROVED)
+        .group_by(Center.country_code)
+    )
+    return {code: count for code, count in rows}
+
+
+def network_counts() -> dict[str, int]:
+    """The live figures on the home page."""
+    counts = approved_counts_by_country()
+    return {"centers": sum(counts.values()), "countries": len(counts)}
+
+
+def primary_contacts(centers: list[Center]) -> dict[int, User]:
+    """The primary focal point of each center, in one query."""
+    if not centers:
+        return {}
+    rows = db.session.execute(
+        select(Membership.center_id, User)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.center_id.in_([center.id for center in centers]), Membership.is_primary)
+    )
+    return {center_id: user for center_id, user in rows}
+
+
+def choose_center(centers: list[Center], slug: str | None, message) -> Center:
+    """The center named by ``slug`` among ``centers`` (those the actor may act for), or the
+    first of them when no slug is given.
+
+    :raises PermissionDenied: with ``message`` when there is no such center
+    """
+    chosen = [c for c in centers if c.slug == slug] if slug else centers[:1]
+    require(bool(chosen), message)
+    return chosen[0]
