@@ -53,18 +53,22 @@ def can_review_center(actor: Actor, center: Center) -> bool:
 
 
 def can_view_application(actor: Actor, center: Center) -> bool:
+    """The application thread is between the Secretariat and the center's focal points."""
     return is_admin(actor) or is_focal_point(actor, center)
 
 
 def can_view_letter(actor: Actor, center: Center) -> bool:
+    """The nomination letter is seen by the Secretariat and the center's focal points."""
     return is_admin(actor) or is_focal_point(actor, center)
 
 
 def can_post_application_message(actor: Actor, center: Center) -> bool:
+    """Admins write on a thread at any time; focal points while the application is open."""
     return is_admin(actor) or (is_focal_point(actor, center) and center.status in APPLICATION_OPEN)
 
 
 def can_resubmit_application(actor: Actor, center: Center) -> bool:
+    """The focal point resubmits only after the Secretariat asked for changes."""
     return is_focal_point(actor, center) and center.status is CenterStatus.CHANGES_REQUESTED
 
 
@@ -83,10 +87,12 @@ def can_manage_staff(actor: Actor, center: Center) -> bool:
 
 
 def can_view_staff(actor: Actor, center: Center) -> bool:
+    """A center's staff list is for its own staff and admins."""
     return is_admin(actor) or membership_of(actor, center) is not None
 
 
 def can_request_to_join(actor: Actor, center: Center) -> bool:
+    """A verified person who is not on the staff asks to join an approved center."""
     return (
         is_authenticated(actor)
         and actor.is_verified
@@ -96,4 +102,5 @@ def can_request_to_join(actor: Actor, center: Center) -> bool:
 
 
 def can_leave_center(actor: Actor, membership: Membership) -> bool:
+    """Only the person themselves leaves a center's staff."""
     return is_authenticated(actor) and membership.user_id == actor.id

@@ -111,8 +111,3 @@ def _roll_back(session: Session) -> None:
     for callback in callbacks:
         callback()
 
-
-def commit() -> None:
-    """TRANSITIONAL: services not yet moved to ``with unit_of_work()`` end with this."""
-    with unit_of_work(unchecked="transitional"):
-        pass
