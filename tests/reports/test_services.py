@@ -5,9 +5,9 @@ import pytest
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
-from tests.conftest import pdf_upload
+from tests.conftest import audit_rows, pdf_upload
 from turkicnet.core import search
-from turkicnet.core.errors import Conflict, PermissionDenied, ValidationFailed
+from turkicnet.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from turkicnet.core.models import AuditEvent, Notification, OutboxMessage
 from turkicnet.extensions import db
 from turkicnet.reports import services
@@ -446,3 +446,54 @@ def test_staff_of_a_suspended_signatory_no_longer_see_network_reports(
     assert "For the network only" not in client.get("/search?q=network").get_data(as_text=True)
     reinstate_center(admin, signed)
     assert client.get(f"/reports/{report.id}").status_code == 200
+
+
+# ---------------------------------------------------------------- unsharing
+
+
+def test_the_lead_editor_unshares_and_the_partners_staff_lose_the_report(
+    center, editor, make_center, add_staff, make_report
+):
+    from turkicnet.reports.permissions import can_view_report, visible_reports
+
+    partner, other = make_center(country_code="AZ"), make_center(country_code="TR")
+    partner_viewer = add_staff(partner, "viewer")
+    report = make_report(editor, center, visibility="draft")
+    services.share_report(editor, report, [partner.id, other.id])
+    assert can_view_report(partner_viewer, report)
+    services.unshare_report(editor, report, partner.id)
+    db.session.expire_all()
+    assert [s.center_id for s in report.shares] == [other.id]
+    [event] = audit_rows("reports.unshare", report)
+    assert event.actor_id == editor.id and event.details == {"center_id": partner.id}
+    assert not can_view_report(partner_viewer, report)
+    assert report.id not in set(db.session.scalars(select(Report.id).where(visible_reports(partner_viewer))))
+    # The center may be shared with again.
+    assert partner.id in {c.id for c in services.share_candidates(report)}
+
+
+def test_unsharing_a_center_the_report_is_not_shared_with_is_not_found(
+    center, editor, make_center, make_report
+):
+    partner = make_center(country_code="AZ")
+    report = make_report(editor, center, visibility="draft")
+    with pytest.raises(NotFound):
+        services.unshare_report(editor, report, partner.id)
+    assert audit_rows("reports.unshare") == []
+
+
+@pytest.mark.parametrize("who", ["shared-with editor", "coauthoring editor", "lead viewer", "outsider"])
+def test_only_the_lead_centers_writers_unshare(
+    center, editor, viewer, outsider, make_center, add_staff, make_report, who
+):
+    partner, coauthor = make_center(country_code="AZ"), make_center(country_code="UZ")
+    report = make_report(editor, center, visibility="draft", coauthors=[coauthor])
+    services.share_report(editor, report, [partner.id])
+    actor = {"shared-with editor": add_staff(partner, "editor"), "coauthoring editor": add_staff(coauthor),
+             "lead viewer": viewer, "outsider": outsider}[who]  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        services.unshare_report(actor, report, partner.id)
+    db.session.expire_all()
+    assert [s.center_id for s in report.shares] == [partner.id]
+    assert audit_rows("reports.unshare") == []
+
