@@ -497,3 +497,153 @@ def test_only_the_lead_centers_writers_unshare(
     assert [s.center_id for s in report.shares] == [partner.id]
     assert audit_rows("reports.unshare") == []
 
+
+# ---------------------------------------------------------------- the other unexercised branches
+
+
+def test_removing_a_file_the_report_does_not_have_is_not_found(center, editor, make_report):
+    report, other = make_report(editor, center), make_report(editor, center)
+    with pytest.raises(NotFound):
+        services.remove_file(editor, report, other.files[0].id)
+    assert len(report.files) == 1 and audit_rows("reports.remove_file") == []
+
+
+def test_a_second_confirmation_of_a_coauthorship_changes_nothing(center, editor, make_center, sections):
+    partner = make_center(country_code="UZ")
+    section_id = sections["national-development-priorities"].id
+    data = services.ReportData(section_id=section_id, title="Joint", coauthor_center_ids=[partner.id])
+    report = services.create_report(editor, center, data)
+    confirmer = partner.memberships[0].user
+    first = services.confirm_coauthorship(confirmer, report, partner.id)
+    confirmed_at = first.confirmed_at
+    again = services.confirm_coauthorship(confirmer, report, partner.id)
+    assert again is first and again.confirmed_at == confirmed_at
+    assert len(audit_rows("reports.confirm_coauthorship", report)) == 1
+
+
+@pytest.mark.parametrize("body", ["", "  \n\n\t  "])
+def test_an_empty_comment_is_refused(center, editor, focal_point, make_report, body):
+    from turkicnet.reports.models import Comment
+
+    report = make_report(editor, center)
+    with pytest.raises(ValidationFailed) as refused:
+        services.add_comment(focal_point, report, body)
+    assert refused.value.field == "body"
+    db.session.rollback()
+    assert db.session.scalars(select(Comment)).all() == [] and audit_rows("reports.comment") == []
+
+
+@pytest.mark.parametrize("typed", ["", "   ", "!!! ??"])
+def test_a_search_without_a_word_finds_nothing_and_runs_no_query(
+    center, editor, make_report, count_queries, typed
+):
+    make_report(editor, center)
+    with count_queries() as counter:
+        found = services.search_reports(editor, typed, services.Filters())
+    assert (found.items, found.total, found.pages) == ([], 0, 1)
+    assert counter.statements == []
+
+
+def test_a_report_naming_coauthors_cannot_be_posted_public_and_its_files_are_not_kept(
+    center, editor, make_center, sections, tmp_path
+):
+    partner = make_center(country_code="UZ")
+    before = set((tmp_path / "uploads").iterdir())
+    data = services.ReportData(
+        section_id=sections["national-development-priorities"].id, title="Joint", visibility="public",
+        coauthor_center_ids=[partner.id],
+    )  # fmt: skip
+    with pytest.raises(ValidationFailed) as refused:
+        services.create_report(editor, center, data, files=[pdf_upload("joint.pdf")])
+    assert refused.value.field == "visibility"
+    assert set((tmp_path / "uploads").iterdir()) == before
+    assert db.session.scalar(select(db.func.count(Report.id))) == 0
+
+
+def test_a_failed_commit_leaves_no_stored_file_behind(center, editor, sections, tmp_path, monkeypatch):
+    before = set((tmp_path / "uploads").iterdir())
+
+    def failing_commit():
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(services, "commit", failing_commit)
+    data = services.ReportData(section_id=sections["national-development-priorities"].id, title="Lost")
+    with pytest.raises(RuntimeError):
+        services.create_report(editor, center, data, files=[pdf_upload("lost.pdf")])
+    assert set((tmp_path / "uploads").iterdir()) == before
+
+
+def test_a_pdf_whose_text_cannot_be_read_is_kept_and_only_its_text_is_missing(
+    client, center, editor, make_report, caplog
+):
+    broken = _upload(b"%PDF-1.4\n" + b"not a real pdf body " * 20 + b"\n%%EOF\n", "broken.pdf")
+    report = make_report(editor, center, title="Broken scan", abstract="", files=[broken])
+    assert [f.original_name for f in report.files] == ["broken.pdf"]
+    assert "could not read text of broken.pdf" in caplog.text
+    assert "Broken scan" in client.get("/search?q=broken").get_data(as_text=True)
+
+
+# ---------------------------------------------------------------- sections and events (admins)
+
+
+def test_a_new_section_with_a_taken_title_gets_the_next_free_address(admin):
+    first = services.save_section(admin, None, title="Green transition", description="", event_id=None)
+    second = services.save_section(admin, None, title="Green   transition", description="", event_id=None)
+    third = services.save_section(admin, None, title="Green transition!", description="", event_id=None)
+    slugs = ["green-transition", "green-transition-2", "green-transition-3"]
+    assert [first.slug, second.slug, third.slug] == slugs
+    assert third.position > second.position > first.position
+    assert [e.details["slug"] for e in audit_rows("reports.save_section")] == slugs
+
+
+def test_editing_a_section_keeps_its_address(admin, sections):
+    section = sections["national-development-priorities"]
+    services.save_section(
+        admin, section, title="National priorities", description=" Plans \r\n", event_id=None
+    )
+    db.session.refresh(section)
+    assert (section.slug, section.title, section.description) == (
+        "national-development-priorities", "National priorities", "Plans",
+    )  # fmt: skip
+    [event] = audit_rows("reports.save_section", section)
+    assert event.actor_id == admin.id
+
+
+def test_a_section_or_an_event_without_a_title_is_refused(admin, sections):
+    from datetime import date
+
+    section = sections["national-development-priorities"]
+    with pytest.raises(ValidationFailed) as refused:
+        services.save_section(admin, section, title=" \u200b ", description="", event_id=None)
+    assert refused.value.field == "title"
+    with pytest.raises(ValidationFailed) as refused:
+        services.save_section(admin, None, title="", description="", event_id=None)
+    assert refused.value.field == "title"
+    with pytest.raises(ValidationFailed) as refused:
+        services.create_event(
+            admin, title="  ", city="Baku", starts_on=date(2026, 5, 1), ends_on=date(2026, 5, 2)
+        )
+    assert refused.value.field == "title"
+    db.session.rollback()
+    db.session.refresh(section)
+    assert section.title == "National development priorities of Turkic countries"
+    assert audit_rows("reports.save_section") == [] and audit_rows("reports.create_event") == []
+
+
+def test_the_first_section_does_not_move_up_nor_the_last_down(admin):
+    first, *_, last = services.list_sections()
+    services.move_section(admin, first, offset=-1)
+    services.move_section(admin, last, offset=1)
+    assert services.list_sections()[0] is first and services.list_sections()[-1] is last
+    assert audit_rows("reports.move_section") == []
+
+
+def test_two_sections_at_the_same_position_are_still_put_in_order(admin, sections):
+    upper, lower = sections["national-development-priorities"], sections["collaboration-of-research-centers"]
+    lower.position = upper.position
+    db.session.commit()
+    services.move_section(admin, lower, offset=-1)
+    assert lower.position < upper.position
+    assert [s.id for s in services.list_sections()][:2] == [lower.id, upper.id]
+    [event] = audit_rows("reports.move_section", lower)
+    assert event.details == {"offset": -1}
