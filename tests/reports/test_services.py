@@ -583,6 +583,36 @@ def test_a_pdf_whose_text_cannot_be_read_is_kept_and_only_its_text_is_missing(
     assert "Broken scan" in client.get("/search?q=broken").get_data(as_text=True)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    raises=pytest.fail.Exception,  # the stale save goes through: no Conflict
+    reason="updated_at has second resolution: an edit that changes only topics (or co-authors, or files) in "
+    "the same second as the previous save issues no UPDATE of the report row, so lock_version does not move "
+    "and a save made on the version before it is accepted, undoing it",
+)
+def test_an_edit_of_the_topics_alone_still_refuses_a_stale_save(
+    center, editor, add_staff, make_report, monkeypatch
+):
+    from datetime import datetime
+
+    monkeypatch.setattr(services, "utcnow", lambda: datetime(2026, 5, 1, 12, 0, 0))  # one and the same second
+    report = make_report(editor, center, files=[])
+    colleague = add_staff(center, "editor")
+    data = services.ReportData(section_id=report.section_id, title="Energy markets", visibility="public")
+    services.update_report(editor, report, data, expected_version=report.lock_version)
+    seen_by_both = report.lock_version
+    topic = services.list_topics()[0]
+    with_topic = services.ReportData(
+        section_id=report.section_id, title="Energy markets", visibility="public", topic_ids=[topic.id]
+    )
+    services.update_report(editor, report, with_topic, expected_version=seen_by_both)
+    stale = services.ReportData(
+        section_id=report.section_id, title="Energy markets, revised", visibility="public"
+    )
+    with pytest.raises(Conflict):
+        services.update_report(colleague, report, stale, expected_version=seen_by_both)
+
+
 # ---------------------------------------------------------------- sections and events (admins)
 
 
