@@ -141,3 +141,45 @@ def test_removing_a_text_the_draft_does_not_have_is_not_found(client, login_as, 
     assert response.status_code == 404
     assert "This version has no text in that language." in html.unescape(response.get_data(as_text=True))
     assert audit_rows("protocol.delete_text") == []
+
+
+def test_a_new_version_without_a_real_title_is_shown_again_with_the_error(client, login_as, admin):
+    from turkicnet.protocol.models import ProtocolVersion
+
+    login_as(admin)
+    response = client.post("/admin/protocol", data={"title": "\u200b", "required_centers": "3"})
+    assert response.status_code == 400
+    assert '<p class="error" id="title-error">Give the version a title.</p>' in response.get_data(
+        as_text=True
+    )
+    assert db.session.scalars(db.select(ProtocolVersion)).all() == []
+    assert audit_rows("protocol.create_version") == []
+
+
+def test_the_editor_of_a_language_without_a_text_proposes_an_authentic_one(
+    client, login_as, admin, make_version
+):
+    draft = make_version(status="draft")
+    login_as(admin)
+    response = client.get(f"/admin/protocol/v/{draft.number}/text?language=kk")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert '<option selected value="kk">' in page
+    assert '<input checked id="authentic" name="authentic" type="checkbox" value="y">' in page
+    # A translation already saved as not authentic opens as it is.
+    translation = client.get(f"/admin/protocol/v/{draft.number}/text?language=ru").get_data(as_text=True)
+    assert '<input id="authentic" name="authentic" type="checkbox" value="y">' in translation
+
+
+def test_a_draft_without_an_authentic_english_text_is_not_opened(client, login_as, admin):
+    from turkicnet.protocol import services as protocol_services
+
+    draft = protocol_services.create_version(
+        admin, title="Empty draft", required_centers=1, required_states=None
+    )
+    login_as(admin)
+    response = client.post(f"/admin/protocol/v/{draft.number}/open")
+    page = followed(client, response, f"/admin/protocol/v/{draft.number}")
+    assert ("error", "A version needs an authentic English text before it is opened.") in flashes(page)
+    db.session.refresh(draft)
+    assert draft.status.value == "draft" and audit_rows("protocol.open") == []
