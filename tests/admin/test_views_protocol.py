@@ -171,6 +171,24 @@ def test_the_editor_of_a_language_without_a_text_proposes_an_authentic_one(
     assert '<input id="authentic" name="authentic" type="checkbox" value="y">' in translation
 
 
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,  # the text is saved (302), not refused
+    reason="save_text's docstring promises ValidationFailed for an English text that is not authentic, "
+    "and the view has the branch to show it, but the service never checks; the draft then cannot be opened",
+)
+def test_the_english_text_cannot_be_saved_as_not_authentic(client, login_as, admin, make_version):
+    draft = make_version(status="draft")
+    login_as(admin)
+    response = client.post(
+        f"/admin/protocol/v/{draft.number}/text",
+        data={"language": "en", "body": "# Protocol\n\nArticle 1.\n"},
+    )
+    assert response.status_code == 400
+    db.session.refresh(draft)
+    assert draft.text("en").authentic is True
+
+
 def test_a_draft_without_an_authentic_english_text_is_not_opened(client, login_as, admin):
     from turkicnet.protocol import services as protocol_services
 
