@@ -102,3 +102,32 @@ def test_center_staff_cannot_edit_a_section(request, client, login_as, section, 
     db.session.refresh(section)
     assert section.title == TITLE
     assert audit_rows("reports.save_section") == []
+
+
+def test_a_new_section_without_a_real_title_is_shown_again_with_the_error(client, login_as, admin):
+    login_as(admin)
+    response = client.post("/admin/sections", data={"title": "\u200b", "description": "x", "event_id": "0"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert '<p class="error" id="title-error">Give the section a title.</p>' in page
+    assert len(report_services.list_sections()) == 2
+    assert audit_rows("reports.save_section") == []
+
+
+def test_an_event_without_its_dates_is_shown_again_with_the_errors(client, login_as, admin):
+    events_before = len(report_services.list_events())
+    login_as(admin)
+    response = client.post("/admin/events", data={"title": "Baku forum", "city": "Baku"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="starts_on-error"' in page and 'id="ends_on-error"' in page
+    assert 'value="Baku forum"' in page
+    assert len(report_services.list_events()) == events_before and audit_rows("reports.create_event") == []
+
+
+def test_an_unknown_section_action_is_not_found_and_changes_nothing(client, login_as, admin, section):
+    login_as(admin)
+    assert client.post(f"/admin/sections/{SLUG}/delete").status_code == 404
+    db.session.refresh(section)
+    assert section.active is True
+    assert audit_rows("reports.retire_section") == [] and audit_rows("reports.move_section") == []
