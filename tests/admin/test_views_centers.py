@@ -58,3 +58,38 @@ def test_an_unknown_status_is_ignored_and_every_center_is_listed(client, login_a
 def test_center_staff_cannot_filter_the_centers(client, login_as, focal_point):
     login_as(focal_point)
     assert client.get("/admin/centers?status=pending").status_code == 403
+
+
+def test_the_admin_home_leads_to_the_applications_queue(client, login_as, admin):
+    login_as(admin)
+    response = client.get("/admin/")
+    assert response.status_code == 302 and response.location == "/admin/applications"
+
+
+def test_an_unknown_decision_is_refused_and_the_application_stays_pending(
+    client, login_as, admin, make_center
+):
+    from tests.conftest import audit_rows
+    from turkicnet.extensions import db
+
+    pending = make_center(CenterStatus.PENDING)
+    login_as(admin)
+    response = client.post(f"/admin/centers/{pending.slug}/decide", data={"decision": "promote", "note": ""})
+    assert response.status_code == 400
+    assert pending.name in response.get_data(as_text=True)
+    db.session.refresh(pending)
+    assert pending.status is CenterStatus.PENDING
+    assert audit_rows("centers.approve") == []
+
+
+def test_an_empty_message_to_an_applicant_is_refused(client, login_as, admin, make_center):
+    from tests.conftest import audit_rows, mails_to
+
+    pending = make_center(CenterStatus.PENDING)
+    applicant = pending.memberships[0].user
+    login_as(admin)
+    response = client.post(f"/admin/centers/{pending.slug}/message", data={"body": "  "})
+    assert response.status_code == 400
+    assert '<p class="error" id="body-error">This field is required.</p>' in response.get_data(as_text=True)
+    assert audit_rows("centers.message") == []
+    assert not [m for m in mails_to(applicant.email) if "A message about the application" in m.subject]
