@@ -76,3 +76,14 @@ def test_center_staff_cannot_reactivate_an_account(request, client, login_as, de
 def test_an_unknown_account_is_not_found(client, login_as, admin):
     login_as(admin)
     assert client.post("/admin/users/999999/active", data={"active": "1"}).status_code == 404
+
+
+def test_an_over_long_reason_changes_nothing(client, login_as, admin, deactivated):
+    login_as(admin)
+    response = client.post(
+        f"/admin/users/{deactivated.id}/active", data={"active": "1", "reason": "x" * 1001}
+    )
+    assert response.status_code == 302 and response.location == "/admin/users"
+    db.session.refresh(deactivated)
+    assert deactivated.active is False
+    assert audit_rows("auth.activate") == []
