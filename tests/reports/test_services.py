@@ -677,3 +677,21 @@ def test_two_sections_at_the_same_position_are_still_put_in_order(admin, section
     assert [s.id for s in services.list_sections()][:2] == [lower.id, upper.id]
     [event] = audit_rows("reports.move_section", lower)
     assert event.details == {"offset": -1}
+
+
+def test_the_lead_drops_a_coauthor_and_its_staff_lose_the_draft(
+    center, editor, make_center, add_staff, make_report
+):
+    from turkicnet.reports.permissions import can_view_report
+
+    partner, other = make_center(country_code="UZ"), make_center(country_code="AZ")
+    partner_viewer = add_staff(partner, "viewer")
+    report = make_report(editor, center, visibility="draft", coauthors=[partner, other])
+    assert can_view_report(partner_viewer, report)
+    data = services.ReportData(
+        section_id=report.section_id, title=report.title, coauthor_center_ids=[other.id]
+    )
+    services.update_report(editor, report, data, expected_version=report.lock_version)
+    db.session.expire_all()
+    assert [c.center_id for c in report.coauthors] == [other.id]
+    assert not can_view_report(partner_viewer, report)
