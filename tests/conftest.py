@@ -395,6 +395,21 @@ def mails_to(address: str, after: int = 0) -> list:
     return list(db.session.scalars(query.order_by(OutboxMessage.id)))
 
 
+def flashes(page: str) -> list[tuple[str, str]]:
+    """The flash messages a page shows, as (category, text)."""
+    import html
+
+    found = re.findall(r'<div class="flash flash-(\w+)" role="status">(.*?)</div>', page, re.S)
+    return [(category, html.unescape(text.strip())) for category, text in found]
+
+
+def followed(client, response, location: str) -> str:
+    """Check ``response`` redirects to ``location``, then read the page it leads to."""
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    assert response.location == location
+    return client.get(location.split("#")[0]).get_data(as_text=True)
+
+
 def user_count() -> int:
     from turkicnet.auth.models import User
 

@@ -5,7 +5,7 @@ import re
 from tests.conftest import pdf_upload
 from turkicnet.extensions import db
 from turkicnet.reports import services
-from turkicnet.reports.models import Report, Section
+from turkicnet.reports.models import Report, Section, Visibility
 
 
 def _form(section_id, **changes):
@@ -338,3 +338,95 @@ def test_the_report_page_does_not_grow_with_coauthors_comments_and_files(
         return len(counter.statements)
 
     assert count(large) == count(small)
+
+
+def test_a_new_report_without_a_title_is_shown_again_with_the_error(
+    client, login_as, center, editor, sections
+):
+    login_as(editor)
+    data = _form(sections["national-development-priorities"].id, title="", abstract="Kept abstract")
+    response = client.post(f"/reports/new?center={center.slug}", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert '<p class="error" id="title-error">This field is required.</p>' in page
+    assert "Kept abstract</textarea>" in page
+    assert db.session.scalars(db.select(Report)).all() == []
+
+
+def test_a_new_report_naming_coauthors_cannot_go_public_at_once_and_is_shown_again(
+    client, login_as, center, editor, make_center, sections
+):
+    partner = make_center(country_code="UZ")
+    login_as(editor)
+    data = _form(sections["national-development-priorities"].id, coauthor_center_ids=[str(partner.id)])
+    response = client.post(f"/reports/new?center={center.slug}", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert (
+        '<p class="error" id="visibility-error">Every co-authoring center must confirm its co-authorship '
+        "before the report leaves draft.</p>"
+    ) in page
+    assert 'value="Digital trade in the Turkic states"' in page
+    assert db.session.scalars(db.select(Report)).all() == []
+
+
+def test_an_empty_file_field_posts_the_report_without_a_file(client, login_as, center, editor, sections):
+    login_as(editor)
+    data = _form(sections["national-development-priorities"].id)
+    data["files"] = [(io.BytesIO(b""), "")]
+    response = client.post(
+        f"/reports/new?center={center.slug}", data=data, content_type="multipart/form-data"
+    )
+    assert response.status_code == 302
+    assert db.session.scalars(db.select(Report)).one().files == []
+
+
+def test_an_edit_without_a_title_is_refused_and_the_report_stays(
+    client, login_as, center, editor, make_report
+):
+    report = make_report(editor, center, title="As saved")
+    login_as(editor)
+    response = client.post(
+        f"/reports/{report.id}/edit",
+        data=_form(report.section_id, title="", lock_version=report.lock_version),
+    )
+    assert response.status_code == 400
+    assert '<p class="error" id="title-error">This field is required.</p>' in response.get_data(as_text=True)
+    db.session.refresh(report)
+    assert report.title == "As saved"
+
+
+def test_a_coauthoring_editor_cannot_change_who_sees_the_report_and_keeps_their_text(
+    client, login_as, center, editor, make_center, add_staff, make_report
+):
+    partner = make_center(country_code="UZ")
+    report = make_report(editor, center, title="As saved", visibility="network", coauthors=[partner])
+    login_as(add_staff(partner, "editor"))
+    data = _form(report.section_id, title="My rewrite", visibility="public",
+                 coauthor_center_ids=[str(partner.id)], lock_version=report.lock_version)  # fmt: skip
+    response = client.post(f"/reports/{report.id}/edit", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Only the lead center changes who may see the report." in page and 'value="My rewrite"' in page
+    db.session.refresh(report)
+    assert report.title == "As saved" and report.visibility is Visibility.NETWORK
+
+
+def test_an_oversized_file_added_on_edit_gets_a_413_and_the_report_stays(
+    app, client, login_as, center, editor, make_report
+):
+    report = make_report(editor, center, title="As saved")
+    app.config["UPLOAD_MAX_SIZE"] = 500
+    login_as(editor)
+    data = _form(report.section_id, title="My rewrite", lock_version=report.lock_version)
+    data["files"] = [(io.BytesIO(b"%PDF-1.4\n" + b"x" * 2000 + b"\n%%EOF\n"), "big.pdf")]
+    response = client.post(f"/reports/{report.id}/edit", data=data, content_type="multipart/form-data")
+    assert response.status_code == 413
+    assert "The file is larger than" in response.get_data(as_text=True)
+    db.session.refresh(report)
+    assert report.title == "As saved" and [f.original_name for f in report.files] == ["letter.pdf"]
+
+
+def test_an_unknown_section_is_not_found(client):
+    assert client.get("/sections/no-such-section").status_code == 404
+    assert client.get("/sections/no-such-section.csv").status_code == 404
