@@ -171,12 +171,6 @@ def test_the_editor_of_a_language_without_a_text_proposes_an_authentic_one(
     assert '<input id="authentic" name="authentic" type="checkbox" value="y">' in translation
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,  # the text is saved (302), not refused
-    reason="save_text's docstring promises ValidationFailed for an English text that is not authentic, "
-    "and the view has the branch to show it, but the service never checks; the draft then cannot be opened",
-)
 def test_the_english_text_cannot_be_saved_as_not_authentic(client, login_as, admin, make_version):
     draft = make_version(status="draft")
     login_as(admin)

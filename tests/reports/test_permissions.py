@@ -3,6 +3,7 @@ tombstone answers 410)."""
 
 import pytest
 
+from turkicnet.core.permissions import as_viewer
 from turkicnet.reports import permissions, services
 
 #: persona -> the predicates that allow them on the live report; the others refuse.
@@ -21,7 +22,7 @@ PREDICATES = ["can_view_report", "can_edit_report", "can_manage_report", "can_de
 def test_a_withdrawn_report_is_seen_edited_managed_and_deleted_by_nobody(
     request, center, editor, focal_point, make_report, persona, predicate
 ):
-    actor = request.getfixturevalue(persona)
+    actor = as_viewer(request.getfixturevalue(persona))
     report = make_report(editor, center, visibility="public")
     check = getattr(permissions, predicate)
     assert check(actor, report) is (predicate in ALLOWED_WHILE_LIVE[persona])

@@ -206,6 +206,8 @@ def save_text(
         _require_editable(actor, version)
         if language not in LANGUAGE_NAMES:
             raise ValidationFailed("language", _("Choose one of the offered languages."))
+        if language == "en" and not authentic:
+            raise ValidationFailed("authentic", _("The English text is always an authentic text."))
         canonical = ledger.canonical_text(body or "")
         if not canonical.strip():
             raise ValidationFailed("body", _("Write the text."))

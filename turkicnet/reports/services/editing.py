@@ -6,6 +6,7 @@ from datetime import date
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from ...centers.models import Center, CenterStatus
@@ -196,6 +197,9 @@ def update_report(
             stored = _store_files(report, files)
             _set_visibility(report, data.visibility)
             report.updated_at = utcnow()
+            # Always write the report's row, so its version counter moves even when only its
+            # topics, co-authors or files changed within the same second as the last save.
+            flag_modified(report, "updated_at")
         try:
             db.session.flush()
         except StaleDataError as exc:

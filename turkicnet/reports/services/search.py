@@ -88,11 +88,11 @@ def search_reports(
     actor: Actor, query_text: str, filters: Filters, *, page: int = 1, per_page: int = 20
 ) -> SearchPage:
     """Full-text search over the reports the actor may see, ranked, with snippets."""
-    actor = as_viewer(actor)
     query_terms = terms(query_text)
     page = max(1, page)
     if not query_terms:
         return SearchPage([], 0, page, per_page)
+    actor = as_viewer(actor)
     statements = search_statements(actor, query_terms, filters)
     counted = db.session.scalar(statements.count) or 0
     more = counted > RANK_LIMIT
