@@ -663,3 +663,17 @@ def test_the_register_form_marks_only_required_fields_and_renders_no_none_attrib
     assert '="None"' not in page
     assert "required" not in input_tag(page, "position")
     assert "required" in input_tag(page, "email")
+
+
+def test_a_profile_edit_is_audited_on_the_user_not_on_the_login_proxy(client, login_as, make_user):
+    from tests.conftest import audit_rows
+
+    user = make_user(full_name="Gulnara Abdrakhmanova")
+    login_as(user)
+    response = client.post(
+        "/auth/profile",
+        data={"full_name": "Gulnara Abdrakhmanova", "position": "Head of unit", "preferred_language": "en"},
+    )
+    assert response.status_code in (200, 302)
+    [event] = audit_rows("auth.update_profile")
+    assert (event.target_type, event.target_id, event.actor_id) == ("user", user.id, user.id)

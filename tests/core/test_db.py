@@ -113,3 +113,12 @@ def test_production_does_not_run_the_check(make_app):
             _add()
         assert _rows() == ["first"]
         db.session.remove()
+
+
+def test_a_nested_unchecked_scope_does_not_excuse_the_change_around_it(app):
+    with pytest.raises(UncheckedWrite):
+        with unit_of_work():
+            _add()
+            with unit_of_work(unchecked="a counter that anyone bumps"):
+                _add("second")
+    assert _rows() == []

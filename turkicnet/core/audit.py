@@ -13,6 +13,8 @@ def record(actor, action: str, target=None, **details: Any) -> AuditEvent:
     """Add an audit event for ``action`` (``feature.verb``) on ``target``; never commits."""
     if isinstance(target, Viewer):
         target = target.user
+    # current_user is a proxy; the audit names the object behind it
+    target = getattr(target, "_get_current_object", lambda: target)()
     if target is not None and getattr(target, "id", 1) is None:
         db.session.flush()
     actor_id = getattr(actor, "id", None) if getattr(actor, "is_authenticated", False) else None

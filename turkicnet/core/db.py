@@ -65,8 +65,10 @@ def unit_of_work(*, unchecked: str = "") -> Iterator[Session]:
     if depth == 0:
         info[_CHECKED] = False
         info[_UNCHECKED] = ""
-    if unchecked:
-        info[_UNCHECKED] = info.get(_UNCHECKED) or unchecked
+    if unchecked and depth == 0:
+        # Only the outermost scope may say a change needs no check: a nested service
+        # that needs none does not excuse the change around it.
+        info[_UNCHECKED] = unchecked
     info[_DEPTH] = depth + 1
     try:
         yield session

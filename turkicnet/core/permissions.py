@@ -90,7 +90,11 @@ def user_of(actor: Actor):
     """The user entity behind ``actor`` (to store in a relationship), or ``None``."""
     if isinstance(actor, Viewer):
         return actor.user
-    return actor if is_authenticated(actor) else None
+    if not is_authenticated(actor):
+        return None
+    # Flask-Login's current_user is a proxy: store (and audit) the user behind it.
+    unwrap = getattr(actor, "_get_current_object", None)
+    return unwrap() if unwrap is not None else actor
 
 
 def current_viewer() -> Viewer:
