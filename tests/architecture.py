@@ -73,24 +73,11 @@ def _importer_package(module: Module) -> list[str]:
     return parts if module.path.name == "__init__.py" else parts[:-1]
 
 
-def _type_checking_only(tree: ast.Module) -> set[int]:
-    """Ids of the import nodes under ``if TYPE_CHECKING:``: names for annotations, no
-    dependency at run time (a relationship names its class as a string)."""
-    ids = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.If) and ast.unparse(node.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING"):
-            ids |= {id(child) for statement in node.body for child in ast.walk(statement)}
-    return ids
-
-
 def imports(module: Module, known: set[str]) -> list[tuple[int, str]]:
     """``(line, module)`` for every import in ``module``, lazy ones included, resolved to
     the package's own modules (``known``) where the target is one of them."""
     found = []
-    typing_only = _type_checking_only(module.tree)
     for node in ast.walk(module.tree):
-        if id(node) in typing_only:
-            continue
         if isinstance(node, ast.ImportFrom):
             if node.level:
                 base = _importer_package(module)[: len(_importer_package(module)) - node.level + 1]

@@ -55,6 +55,19 @@ def test_a_lower_feature_importing_a_higher_one_is_caught(tmp_path):
     assert "centers imports protocol.services" in problem
 
 
+def test_an_import_only_for_annotations_still_counts(tmp_path):
+    root = _package(
+        tmp_path,
+        {
+            "core/models.py": (
+                "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from ..auth.models import User\n"
+            ),
+            "auth/models.py": "",
+        },
+    )
+    assert rules.core_imports_no_feature(root) != []
+
+
 def test_importing_the_composition_root_from_a_feature_is_caught(tmp_path):
     root = _package(tmp_path, {"reports/views.py": "from .. import models\n", "models.py": ""})
     assert any("composition root" in p for p in rules.import_direction(root))

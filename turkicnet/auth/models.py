@@ -1,14 +1,11 @@
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.models import AuditEvent
 from ..core.timeutil import utcnow
 from ..extensions import db
-
-if TYPE_CHECKING:
-    from ..centers.models import Membership
 
 
 class User(db.Model):
@@ -29,9 +26,7 @@ class User(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 
-    memberships: Mapped[list["Membership"]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
-    )
+    # ``memberships`` is tied on by the centers feature (centers/models.py), which owns them.
 
     # Flask-Login's protocol.
     is_anonymous = False
@@ -54,3 +49,7 @@ class User(db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+
+#: The user who made an audited change: the feature that owns users ties it to the audit log.
+AuditEvent.actor = relationship(User, lazy="joined")

@@ -1,16 +1,13 @@
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..auth.models import User
 from ..core.models import str_enum
 from ..core.timeutil import utcnow
 from ..extensions import db
-
-if TYPE_CHECKING:
-    from ..auth.models import User
 
 
 class OtsStanding(enum.StrEnum):
@@ -205,3 +202,10 @@ class Invitation(db.Model):
 
     center: Mapped[Center] = relationship(lazy="joined")
     invited_by: Mapped["User | None"] = relationship(foreign_keys=[invited_by_id], lazy="joined")
+
+
+#: A user's memberships, loaded with the user (every permission reads them): tied on here,
+#: by the feature that owns memberships, so auth knows nothing of centers.
+User.memberships = relationship(
+    Membership, back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+)

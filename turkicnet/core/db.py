@@ -32,10 +32,6 @@ class UncheckedWrite(RuntimeError):
     """A unit of work tried to commit without any permission check (a programming error)."""
 
 
-def in_unit_of_work() -> bool:
-    return db.session.info.get(_DEPTH, 0) > 0
-
-
 def mark_permission_checked() -> None:
     """Called by ``require()``: the change now running was authorised."""
     db.session.info[_CHECKED] = True

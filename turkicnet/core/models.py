@@ -2,16 +2,13 @@
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
 from .timeutil import utcnow
-
-if TYPE_CHECKING:
-    from ..auth.models import User
 
 
 def str_enum(enum_cls: type[enum.Enum], length: int = 24) -> Enum:
@@ -38,7 +35,8 @@ class AuditEvent(db.Model):
     ip: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
-    actor: Mapped["User | None"] = relationship(lazy="joined")
+    # ``actor``, the user behind ``actor_id``, is tied on by the auth feature (auth/models.py):
+    # core knows no feature.
 
     __table_args__ = (Index("ix_audit_events_target", "target_type", "target_id"),)
 

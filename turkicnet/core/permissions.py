@@ -1,7 +1,7 @@
 """Who is asking, and the one way a service says no.
 
 A :class:`Viewer` is resolved once per request (:func:`current_viewer`), built the same
-way by the CLI (:func:`system_viewer`) and by tests (:func:`as_viewer`). Services take it
+way by the CLI and by tests (:func:`as_viewer`). Services take it
 as their ``actor``; permission predicates read its attributes and run no SQL.
 
 Core does not know what a center or a signature is: the feature that does registers the
@@ -37,8 +37,6 @@ class Viewer:
     writable_center_ids: frozenset[int] = field(default_factory=frozenset)
     #: staff of a signatory member (approved, with a standing signature: DESIGN §1)
     signatory_member: bool = False
-    #: the platform itself, as the CLI and the worker act
-    system: bool = False
 
     @property
     def is_authenticated(self) -> bool:
@@ -113,10 +111,6 @@ def forget_current_viewer() -> None:
     if has_request_context():
         g.pop(_VIEWER_KEY, None)
 
-
-def system_viewer() -> Viewer:
-    """The platform acting on its own: CLI commands and worker jobs."""
-    return Viewer(system=True)
 
 
 def require(allowed: bool, message=None) -> None:

@@ -139,9 +139,6 @@ def register_template_helpers(app: Flask) -> None:
         render_notification=notifications.render,
         now_utc=utcnow,
         language_names=LANGUAGE_NAMES,
-        # the names the templates knew these by before the language table was one
-        protocol_languages=LANGUAGE_NAMES,
-        report_languages=LANGUAGE_NAMES,
         current_viewer=current_viewer,
     )
 
