@@ -21,7 +21,11 @@ from turkicnet import create_app
 from turkicnet.config import normalise_database_url
 from turkicnet.extensions import db
 from turkicnet.migrations import unmanaged
-from turkicnet.protocol.schema import create_append_only_triggers
+from turkicnet.protocol.schema import (
+    PUBLISHED_TRIGGERS,
+    create_append_only_triggers,
+    create_published_version_triggers,
+)
 
 #: What the migrations seed: 0001 the countries, 0003 the Astana workshop, its sections, the topics.
 SEEDED_ROWS = {"countries": 8, "events": 1, "sections": 2, "topics": 12}
@@ -160,15 +164,54 @@ def _trigger_names(connection) -> set[str]:
     return set(connection.scalars(text(query)))
 
 
-def test_the_ledger_triggers_are_back_after_the_round_trip(round_trip):
+ALL_TRIGGERS = LEDGER_TRIGGERS | {name for _, name in PUBLISHED_TRIGGERS}
+
+
+def test_the_ledger_and_version_triggers_are_back_after_the_round_trip(round_trip):
     with round_trip.engine.connect() as connection:
-        assert _trigger_names(connection) == LEDGER_TRIGGERS
+        assert _trigger_names(connection) == ALL_TRIGGERS
 
 
 def test_a_later_migration_may_create_the_triggers_again(app):
     connection = db.session.connection()
     create_append_only_triggers(connection)
-    assert _trigger_names(connection) == LEDGER_TRIGGERS
+    create_published_version_triggers(connection)
+    assert _trigger_names(connection) == ALL_TRIGGERS
+
+
+_OPEN_VERSION = (
+    "INSERT INTO protocol_versions (id, number, title, status, required_centers, text_sha256, created_at, "
+    "opened_at) VALUES (1, 1, 'Protocol', 'open', 3, :h, '2026-11-29 08:00:00', '2026-11-29 08:00:00')"
+)
+_TEXT = (
+    "INSERT INTO protocol_texts (id, version_id, language, position, body, sha256, authentic) "
+    "VALUES (1, 1, 'en', 0, 'Text', :h, true)"
+)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE protocol_texts SET body = 'Another text'",
+        "DELETE FROM protocol_texts",
+        "UPDATE protocol_versions SET text_sha256 = :zero",
+        "UPDATE protocol_versions SET status = 'superseded'",
+        "DELETE FROM protocol_versions",
+    ],
+)
+def test_an_open_version_refuses_changes_after_the_round_trip(round_trip, statement):
+    values = {"h": "ab" * 32, "zero": "0" * 64}
+    with round_trip.engine.connect() as connection:
+        connection.execute(text(_OPEN_VERSION), values)
+        with pytest.raises(DatabaseError, match="append-only"):
+            connection.execute(text(_TEXT), values)  # no new text once open
+        connection.rollback()
+        connection.execute(text(_OPEN_VERSION.replace("'open'", "'draft'")), values)
+        connection.execute(text(_TEXT), values)
+        connection.execute(text("UPDATE protocol_versions SET status = 'open'"))
+        with pytest.raises(DatabaseError, match="append-only"):
+            connection.execute(text(statement), values)
+        connection.rollback()
 
 
 _ENTRY = (

@@ -16,14 +16,20 @@ def three_entries(make_center, add_staff, make_version, sign):
     return version
 
 
+GUARDED_TABLES = ("ledger_entries", "ledger_checkpoints", "protocol_versions", "protocol_texts")
+
+
 def _drop_triggers():
     """What an attacker with database access would do first."""
-    for table in ("ledger_entries", "ledger_checkpoints"):
+    for table in GUARDED_TABLES:
         if db.engine.dialect.name == "postgresql":
             db.session.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
         else:
-            db.session.execute(text(f"DROP TRIGGER {table}_no_update"))
-            db.session.execute(text(f"DROP TRIGGER {table}_no_delete"))
+            names = db.session.scalars(
+                text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t"), {"t": table}
+            ).all()
+            for name in names:
+                db.session.execute(text(f"DROP TRIGGER {name}"))
 
 
 @pytest.fixture
@@ -31,7 +37,7 @@ def restore_triggers():
     yield
     if db.engine.dialect.name == "postgresql":
         db.session.rollback()
-        for table in ("ledger_entries", "ledger_checkpoints"):
+        for table in GUARDED_TABLES:
             db.session.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
         db.session.commit()
 
@@ -107,9 +113,10 @@ def test_verify_notices_a_rewritten_chain_through_the_checkpoints(three_entries,
     assert "checkpoint at entry 2" in result.output
 
 
-def test_verify_notices_an_altered_text(three_entries, runner):
+def test_verify_notices_an_altered_text(three_entries, runner, restore_triggers):
     from turkicnet.protocol.models import ProtocolText
 
+    _drop_triggers()
     version_text = db.session.scalars(db.select(ProtocolText).where(ProtocolText.language == "en")).first()
     version_text.body = version_text.body.replace("cooperate", "compete")
     db.session.commit()
