@@ -8,10 +8,10 @@ English text, and N ledger entries (default 100,000) hashed and chained exactly 
 
 * the command itself, ``flask --app wsgi protocol verify``, as a subprocess (wall time,
   median of 3 runs, and the figure the command prints), and once with ``--workers 1``;
-* the parts in-process: ``ledger.verify`` whole with 1 worker and with 2; reading the
+* the parts in-process: ``verification.verify`` whole with 1 worker and with 2; reading the
   entries and the checkpoints; recomputing every entry hash
-  (``ledger.entries_with_wrong_hash``) and verifying every checkpoint signature
-  (``ledger.unverified_signatures``), each in one process;
+  (``verification.entries_with_wrong_hash``) and verifying every checkpoint signature
+  (``verification.unverified_signatures``), each in one process;
 * one Ed25519 verification through libsodium (PyNaCl, what ``verify`` uses first) and
   through ``cryptography``, as a floor for the checkpoint part, and with ``--openssl``
   also ``openssl speed -seconds 2 ed25519``.
@@ -218,25 +218,25 @@ def printed_seconds(line: str) -> float | None:
 
 
 def time_parts(path: Path, scratch: Path, key_file: Path) -> dict[str, float]:
-    """The parts of :func:`ledger.verify`, each timed on its own inside an app context."""
+    """The parts of :func:`verification.verify`, each timed on its own inside an app context."""
     from sqlalchemy import select
 
     from turkicnet.extensions import db
-    from turkicnet.protocol import ledger
+    from turkicnet.protocol import ledger, verification
     from turkicnet.protocol.models import Checkpoint, LedgerEntry, LedgerKey
 
     app = make_app(path, scratch, key_file)
     parts: dict[str, float] = {}
     problems: list[str] = []
     with app.app_context():
-        result = ledger.Verification()
+        result = verification.Verification()
         began = time.perf_counter()
-        ledger._verify_texts(result)
+        verification._verify_texts(result)
         parts["texts"] = time.perf_counter() - began
 
         for workers in (1, 2):
             began = time.perf_counter()
-            whole = ledger.verify(workers=workers)
+            whole = verification.verify(workers=workers)
             parts[f"verify w{workers}"] = time.perf_counter() - began
             problems += whole.problems
             parts["entries"], parts["checkpoints"] = whole.entries, whole.checkpoints
@@ -252,11 +252,11 @@ def time_parts(path: Path, scratch: Path, key_file: Path) -> dict[str, float]:
         checkpoints = [tuple(row) for row in connection.execute(query)]
         parts["read checkpoints"] = time.perf_counter() - began
         began = time.perf_counter()
-        problems += [f"entry {seq}: wrong hash" for seq in ledger.entries_with_wrong_hash(entries)]
+        problems += [f"entry {seq}: wrong hash" for seq in verification.entries_with_wrong_hash(entries)]
         parts["entry hashes w1"] = time.perf_counter() - began
         public_keys = dict(db.session.execute(select(LedgerKey.key_id, LedgerKey.public_key)).all())
         began = time.perf_counter()
-        failed = ledger.unverified_signatures(public_keys, checkpoints)
+        failed = verification.unverified_signatures(public_keys, checkpoints)
         parts["signatures w1"] = time.perf_counter() - began
         problems += [f"checkpoint {index}: signature failed" for index in failed]
         db.session.remove()
@@ -377,8 +377,8 @@ def main() -> int:
     row("  as the command prints it", printed_seconds(one_worker[2]) or float("nan"))
     row("  CPU time (user + system)", one_worker[1])
     row("in-process: _verify_texts", parts["texts"], 3)
-    row("in-process: ledger.verify, 1 process", parts["verify w1"])
-    row("in-process: ledger.verify, 2 workers", parts["verify w2"])
+    row("in-process: verification.verify, 1 process", parts["verify w1"])
+    row("in-process: verification.verify, 2 workers", parts["verify w2"])
     row("  read the entries", parts["read entries"])
     row("  read the checkpoints", parts["read checkpoints"])
     row("  recompute every entry hash (1 process)", parts["entry hashes w1"])

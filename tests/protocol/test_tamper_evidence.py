@@ -4,42 +4,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
+from tests.protocol.conftest import drop_triggers as _drop_triggers
 from turkicnet.extensions import db
-
-
-@pytest.fixture
-def three_entries(make_center, add_staff, make_version, sign):
-    version = make_version()
-    for code in ("KZ", "UZ", "KG"):
-        center = make_center(country_code=code)
-        sign(add_staff(center, can_sign=True), center, version)
-    return version
-
-
-GUARDED_TABLES = ("ledger_entries", "ledger_checkpoints", "protocol_versions", "protocol_texts")
-
-
-def _drop_triggers():
-    """What an attacker with database access would do first."""
-    for table in GUARDED_TABLES:
-        if db.engine.dialect.name == "postgresql":
-            db.session.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
-        else:
-            names = db.session.scalars(
-                text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t"), {"t": table}
-            ).all()
-            for name in names:
-                db.session.execute(text(f"DROP TRIGGER {name}"))
-
-
-@pytest.fixture
-def restore_triggers():
-    yield
-    if db.engine.dialect.name == "postgresql":
-        db.session.rollback()
-        for table in GUARDED_TABLES:
-            db.session.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
-        db.session.commit()
 
 
 @pytest.mark.parametrize(
@@ -128,7 +94,7 @@ def test_verify_notices_an_altered_text(three_entries, runner, restore_triggers)
 def test_verify_succeeds_and_reports_what_it_checked(three_entries, runner):
     result = runner.invoke(args=["protocol", "verify"])
     assert result.exit_code == 0, result.output
-    assert "OK: 3 entries, 3 checkpoints, 3 texts" in result.output
+    assert "OK: 3 entries, 3 checkpoints, 3 texts of 1 published version" in result.output
 
 
 @pytest.mark.parametrize("table", ["ledger_entries", "ledger_checkpoints"])
@@ -158,7 +124,7 @@ def pool_starts(monkeypatch):
     """Counts the process pools ``verify`` starts."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from turkicnet.protocol import ledger
+    from turkicnet.protocol import verification
 
     started = []
 
@@ -167,7 +133,7 @@ def pool_starts(monkeypatch):
             started.append(kwargs.get("max_workers"))
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(ledger, "ProcessPoolExecutor", RecordingPool)
+    monkeypatch.setattr(verification, "ProcessPoolExecutor", RecordingPool)
     return started
 
 
@@ -175,12 +141,12 @@ def test_worker_processes_find_the_same_problems_in_the_same_order(
     three_entries, restore_triggers, pool_starts
 ):
     """A chunk of one row makes ``verify`` use the process pool, as a large ledger would."""
-    from turkicnet.protocol import ledger
+    from turkicnet.protocol import verification
 
     _corrupt_one_signature_and_one_entry()
-    alone = ledger.verify(workers=1)
+    alone = verification.verify(workers=1)
     assert pool_starts == []
-    pooled = ledger.verify(workers=2, chunk_size=1)
+    pooled = verification.verify(workers=2, chunk_size=1)
     assert pool_starts == [2]
     assert alone.problems == pooled.problems
     assert pooled.problems == [
@@ -191,45 +157,45 @@ def test_worker_processes_find_the_same_problems_in_the_same_order(
 
 
 def test_worker_processes_pass_an_intact_ledger(three_entries, pool_starts):
-    from turkicnet.protocol import ledger
+    from turkicnet.protocol import verification
 
-    result = ledger.verify(workers=2, chunk_size=1)
+    result = verification.verify(workers=2, chunk_size=1)
     assert pool_starts == [2]
     assert result.ok, result.problems
     assert (result.entries, result.checkpoints, result.texts) == (3, 3, 3)
 
 
 def test_a_small_ledger_is_verified_without_starting_workers(three_entries, pool_starts):
-    from turkicnet.protocol import ledger
+    from turkicnet.protocol import verification
 
-    assert ledger.verify(workers=2).ok
+    assert verification.verify(workers=2).ok
     assert pool_starts == []
 
 
 def test_an_empty_ledger_verifies(app):
-    from turkicnet.protocol import ledger
+    from turkicnet.protocol import verification
 
-    result = ledger.verify()
+    result = verification.verify()
     assert result.ok, result.problems
     assert (result.entries, result.checkpoints) == (0, 0)
 
 
 def test_verify_names_an_entry_whose_checkpoint_was_removed(three_entries, restore_triggers):
-    from turkicnet.protocol import ledger
+    from turkicnet.protocol import verification
 
     _drop_triggers()
     db.session.execute(text("DELETE FROM ledger_checkpoints WHERE seq = 2"))
     db.session.commit()
-    assert ledger.verify(workers=1).problems == ["entry 2: has no checkpoint"]
+    assert verification.verify(workers=1).problems == ["entry 2: has no checkpoint"]
 
 
 def test_verify_names_a_checkpoint_that_names_another_hash(three_entries, restore_triggers):
-    from turkicnet.protocol import ledger
+    from turkicnet.protocol import verification
 
     _drop_triggers()
     db.session.execute(text("UPDATE ledger_checkpoints SET hash = :h WHERE seq = 1"), {"h": "f" * 64})
     db.session.commit()
-    assert ledger.verify(workers=1).problems == [
+    assert verification.verify(workers=1).problems == [
         "checkpoint at entry 1: names a hash the ledger does not have there",
         "checkpoint at entry 1: its signature does not verify",
     ]
@@ -240,7 +206,7 @@ def test_a_rewrite_re_signed_with_a_planted_key_is_caught_at_the_head(three_entr
     re-sign every checkpoint; the chain and the signatures then agree, but not the head's key."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from turkicnet.protocol import keys, ledger
+    from turkicnet.protocol import keys, ledger, verification
     from turkicnet.protocol.models import Checkpoint, LedgerEntry, LedgerKey
 
     _drop_triggers()
@@ -264,31 +230,32 @@ def test_a_rewrite_re_signed_with_a_planted_key_is_caught_at_the_head(three_entr
             Checkpoint(seq=entry.seq, hash=previous, at=at, key_id=planted_id, signature=signature)
         )
     db.session.commit()
-    assert ledger.verify(workers=1).problems == [
+    assert verification.verify(workers=1).problems == [
         "entry 3: the head's checkpoint is not signed by this platform's key"
     ]
 
 
 def test_a_key_row_that_is_not_a_key_is_reported_not_raised(three_entries):
-    from turkicnet.protocol import ledger
+    from turkicnet.protocol import ledger, verification
     from turkicnet.protocol.models import LedgerKey
 
     empty_key_id = ledger.sha256_hex(b"")[:16]
     db.session.add(LedgerKey(key_id=empty_key_id, public_key=""))
     db.session.commit()
-    assert ledger.verify(workers=1).problems == [f"key {empty_key_id}: is not a 32-byte Ed25519 public key"]
+    problems = verification.verify(workers=1).problems
+    assert problems == [f"key {empty_key_id}: is not a 32-byte Ed25519 public key"]
 
 
 def test_checkpoints_of_a_key_whose_id_does_not_match_are_reported_once(three_entries):
     """Changing the published key makes its id wrong, and its checkpoints then have no known key."""
-    from turkicnet.protocol import ledger
+    from turkicnet.protocol import verification
     from turkicnet.protocol.models import LedgerKey
 
     key = db.session.scalars(db.select(LedgerKey)).one()
     key_id = key.key_id
     key.public_key = "ab" * 32
     db.session.commit()
-    assert ledger.verify(workers=1).problems == [
+    assert verification.verify(workers=1).problems == [
         f"key {key_id}: its id is not the start of the SHA-256 of the key",
         f"checkpoint at entry 1: signed by an unknown key {key_id} (and 2 more checkpoints)",
     ]
@@ -299,7 +266,7 @@ def test_a_signature_under_a_small_order_key_is_refused_though_openssl_takes_it(
     under OpenSSL's rules; libsodium refuses such keys, and so does ``verify``."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-    from turkicnet.protocol import ledger
+    from turkicnet.protocol import ledger, verification
 
     identity = bytes([1]) + bytes(31)
     forged = (identity + bytes(32)).hex()
@@ -307,14 +274,15 @@ def test_a_signature_under_a_small_order_key_is_refused_though_openssl_takes_it(
     Ed25519PublicKey.from_public_bytes(identity).verify(
         bytes.fromhex(forged), ledger.checkpoint_message(1, head_hash, at, key_id)
     )
-    assert ledger.unverified_signatures({key_id: identity.hex()}, [(1, head_hash, at, key_id, forged)]) == [0]
+    rows = [(1, head_hash, at, key_id, forged)]
+    assert verification.unverified_signatures({key_id: identity.hex()}, rows) == [0]
 
 
 def test_each_bad_signature_is_reported_by_position_not_raised():
     """Bad hex, a short signature and a valid signature over another checkpoint."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from turkicnet.protocol import keys, ledger
+    from turkicnet.protocol import keys, ledger, verification
 
     private_key = Ed25519PrivateKey.generate()
     key_id = keys.key_id(private_key)
@@ -326,4 +294,4 @@ def test_each_bad_signature_is_reported_by_position_not_raised():
     rows[1] = (*rows[1][:4], "zz" + rows[1][4][2:])
     rows[2] = (*rows[2][:4], rows[2][4][:-2])
     rows[3] = (*rows[3][:4], rows[0][4])
-    assert ledger.unverified_signatures({key_id: keys.public_hex(private_key)}, rows) == [1, 2, 3]
+    assert verification.unverified_signatures({key_id: keys.public_hex(private_key)}, rows) == [1, 2, 3]

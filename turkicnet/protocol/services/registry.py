@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from ...centers.models import Center, CenterStatus, Country, OtsStanding
 from ...core.errors import NotFound
 from ...extensions import db
-from .. import ledger
+from .. import ledger, verification
 from ..models import Checkpoint, LedgerEntry, LedgerKey, ProtocolVersion
 from ..permissions import visible_versions
 
@@ -147,9 +147,14 @@ def checkpoints_payload() -> dict:
     return {"keys": keys, "checkpoints": [ledger.checkpoint_dict(c) for c in checkpoints]}
 
 
-def verify_ledger(*, workers: int | None = None) -> ledger.Verification:
-    """Recompute the whole ledger and its checkpoints (used by ``protocol verify``)."""
-    return ledger.verify(workers=workers or current_app.config.get("LEDGER_VERIFY_WORKERS", 2))
+def verify_ledger(*, workers: int | None = None, kept: dict | None = None) -> verification.Verification:
+    """Recompute the whole registry (used by ``protocol verify``); with ``kept``, a checkpoint
+    someone kept (:func:`verification.read_kept_checkpoint`), also prove the ledger still holds it;
+    what the kept checkpoint shows comes first, since it is what its holder asked."""
+    result = verification.verify(workers=workers or current_app.config.get("LEDGER_VERIFY_WORKERS", 2))
+    if kept is not None:
+        result.problems[:0] = verification.check_kept_checkpoint(kept)
+    return result
 
 
 # ---------------------------------------------------------------- depositary notices
