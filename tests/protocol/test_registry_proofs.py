@@ -177,7 +177,7 @@ def _kept_mail(seq: int):
 @pytest.fixture
 def kept_checkpoint(three_entries, tmp_path):
     """Entry 3's checkpoint as its signatory kept it: the JSON of their confirmation e-mail."""
-    from turkicnet.protocol.verification import read_kept_checkpoint
+    from turkicnet.protocol.kept_checkpoint import read_kept_checkpoint
 
     checkpoint = read_kept_checkpoint(_kept_mail(3).body.encode())
     path = tmp_path / "checkpoint.json"

@@ -21,8 +21,8 @@ protocol_cli = AppGroup("protocol", help="The cooperation protocol's ledger.")
 def verify_command(workers: int | None, checkpoint_file) -> None:
     """Recompute every text and version fingerprint, entry hash, link, checkpoint signature and
     version status; with --checkpoint, also prove that a kept checkpoint is still in the ledger."""
+    from .kept_checkpoint import UnreadableCheckpoint, read_kept_checkpoint
     from .services import verify_ledger
-    from .verification import UnreadableCheckpoint, read_kept_checkpoint
 
     kept = None
     if checkpoint_file is not None:

@@ -8,8 +8,8 @@
 - each checkpoint's signature, and that it names the hash the chain has at its seq;
 - the status each version shows against what the ledger and the rule imply.
 
-:func:`check_kept_checkpoint` proves that a checkpoint someone kept (from their confirmation
-e-mail) is still in the ledger, so a cut tail or a re-signed rewrite is detected.
+:mod:`.kept_checkpoint` proves that a checkpoint someone kept (from their confirmation e-mail)
+is still in the ledger, so a cut tail or a re-signed rewrite is detected.
 
 The work is split so that a large ledger uses every core: this process reads the rows in order
 and checks what needs order (each seq follows the last, each prev_hash is the hash before it,
@@ -18,11 +18,7 @@ hashes and verify checkpoint signatures, chunk by chunk, as rows arrive. A small
 checked in this process alone.
 """
 
-import email
-import email.policy
-import json
 import multiprocessing
-import re
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 
@@ -326,7 +322,7 @@ def _verify_checkpoints(result, found, executor, chunk_size) -> tuple[list[tuple
     seqs of the checkpoints it holds, and every checkpoint's (seq, hash, key_id)."""
     public_keys = {}
     for key_id, public_hex in db.session.execute(select(LedgerKey.key_id, LedgerKey.public_key)):
-        problem = _key_problem(key_id, public_hex)
+        problem = key_problem(key_id, public_hex)
         if problem:
             found.append((0, 1, f"key {key_id}: {problem}"))
         else:
@@ -362,7 +358,7 @@ def _verify_checkpoints(result, found, executor, chunk_size) -> tuple[list[tuple
     return jobs, named
 
 
-def _key_problem(key_id: str, public_hex: str) -> str | None:
+def key_problem(key_id: str, public_hex: str) -> str | None:
     try:
         raw = bytes.fromhex(public_hex)
     except (ValueError, TypeError):
@@ -372,67 +368,3 @@ def _key_problem(key_id: str, public_hex: str) -> str | None:
     if sha256_hex(raw)[:16] != key_id:
         return "its id is not the start of the SHA-256 of the key"
     return None
-
-
-# ---------------------------------------------------------------- a checkpoint someone kept
-
-CHECKPOINT_FIELDS = ("seq", "hash", "at", "key_id", "signature")
-
-
-class UnreadableCheckpoint(ValueError):
-    """The file holds no checkpoint this registry could have signed."""
-
-
-def read_kept_checkpoint(data: bytes) -> dict:
-    """The checkpoint in ``data``: a JSON file of its five fields, or the confirmation e-mail
-    (as an ``.eml`` file or its pasted text) that carries it.
-
-    :raises UnreadableCheckpoint: when no checkpoint can be found
-    """
-    text = data.decode("utf-8", errors="replace")
-    if re.match(r"[\w-]+: ", text) and "\n\n" in text.replace("\r\n", "\n"):
-        message = email.message_from_bytes(data, policy=email.policy.default)
-        part = message.get_body(preferencelist=("plain",)) if message.is_multipart() else message
-        if part is not None:
-            text = part.get_content()
-    for candidate in re.findall(r"\{[^{}]*\}", text):
-        try:
-            found = json.loads(candidate)
-        except ValueError:
-            continue
-        if isinstance(found, dict) and set(CHECKPOINT_FIELDS) <= set(found):
-            checkpoint = {name: found[name] for name in CHECKPOINT_FIELDS}
-            if not isinstance(checkpoint["seq"], int) or not all(
-                isinstance(checkpoint[name], str) for name in CHECKPOINT_FIELDS[1:]
-            ):
-                raise UnreadableCheckpoint("the checkpoint's fields do not have the right types")
-            return checkpoint
-    raise UnreadableCheckpoint(
-        "no checkpoint (a JSON object with seq, hash, at, key_id and signature) was found"
-    )
-
-
-def check_kept_checkpoint(checkpoint: dict) -> list[str]:
-    """Problems with a kept checkpoint: its signature must verify under a key the registry
-    publishes, and the ledger must still hold its entry with its hash. Empty when it holds."""
-    seq = checkpoint["seq"]
-    key_id, where = checkpoint["key_id"], f"kept checkpoint at entry {seq}"
-    public_hex = db.session.scalar(select(LedgerKey.public_key).where(LedgerKey.key_id == key_id))
-    if public_hex is None or _key_problem(key_id, public_hex):
-        return [f"{where}: signed by key {key_id}, which the registry does not publish"]
-    row = (seq, checkpoint["hash"], checkpoint["at"], key_id, checkpoint["signature"])
-    if unverified_signatures({key_id: public_hex}, [row]):
-        return [f"{where}: its signature does not verify: it is not one this registry signed"]
-    held = db.session.scalar(select(LedgerEntry.hash).where(LedgerEntry.seq == seq))
-    if held is None:
-        head = db.session.scalar(select(func.max(LedgerEntry.seq))) or 0
-        return [
-            f"{where}: the ledger has no entry {seq} (it ends at entry {head}): "
-            "entries were removed after this checkpoint was signed"
-        ]
-    if held != checkpoint["hash"]:
-        return [
-            f"kept checkpoint at entry {seq}: the ledger holds another hash there: "
-            f"the ledger up to entry {seq} was rewritten after this checkpoint was signed"
-        ]
-    return []

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from ...centers.models import Center, CenterStatus, Country, OtsStanding
 from ...core.errors import NotFound
 from ...extensions import db
-from .. import ledger, verification
+from .. import kept_checkpoint, ledger, verification
 from ..models import Checkpoint, LedgerEntry, LedgerKey, ProtocolVersion
 from ..permissions import visible_versions
 
@@ -149,11 +149,11 @@ def checkpoints_payload() -> dict:
 
 def verify_ledger(*, workers: int | None = None, kept: dict | None = None) -> verification.Verification:
     """Recompute the whole registry (used by ``protocol verify``); with ``kept``, a checkpoint
-    someone kept (:func:`verification.read_kept_checkpoint`), also prove the ledger still holds it;
+    someone kept (:func:`kept_checkpoint.read_kept_checkpoint`), also prove the ledger still holds it;
     what the kept checkpoint shows comes first, since it is what its holder asked."""
     result = verification.verify(workers=workers or current_app.config.get("LEDGER_VERIFY_WORKERS", 2))
     if kept is not None:
-        result.problems[:0] = verification.check_kept_checkpoint(kept)
+        result.problems[:0] = kept_checkpoint.check_kept_checkpoint(kept)
     return result
 
 
