@@ -1,8 +1,11 @@
+import hashlib
+import html
 import re
+from pathlib import Path
 
 from sqlalchemy import select
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, path_of
 from turkicnet.extensions import db
 from turkicnet.protocol.models import LedgerEntry, ProtocolVersion, VersionStatus
 
@@ -219,6 +222,91 @@ def test_the_registry_page_says_what_is_recorded_and_what_the_signature_is_not(c
     page = client.get("/protocol/registry").get_data(as_text=True)
     assert "no e-mail address, no IP address" in page
     assert "not an advanced or qualified electronic signature" in page
+
+
+def test_the_registry_page_shows_the_head_checkpoint_a_signatory_may_keep(
+    client, make_center, add_staff, make_version, sign
+):
+    version = make_version()
+    for code in ("KZ", "UZ"):
+        center = make_center(country_code=code)
+        sign(add_staff(center, can_sign=True), center, version)
+    head = db.session.get(LedgerEntry, 2)
+    page = html.unescape(client.get("/protocol/registry").get_data(as_text=True))
+    assert head.hash in page
+    assert db.session.get(LedgerEntry, 1).hash not in page
+    kept = re.search(r'<pre class="command">(\{.*?\})</pre>', page).group(1)
+    assert kept.startswith('{"at":"') and f'"hash":"{head.hash}","key_id":"' in kept and '"seq":2,' in kept
+
+
+def test_the_registry_page_explains_how_to_check_and_links_the_script(client):
+    page = html.unescape(client.get("/protocol/registry").get_data(as_text=True))
+    assert "Nothing has been signed yet, so there is no checkpoint." in page
+    assert '<a href="/protocol/verify_ledger.py" download>verify_ledger.py</a>' in page
+    assert "pip install cryptography" in page
+    assert "python verify_ledger.py http://turkicnet.test --checkpoint confirmation.eml" in page
+    assert "flask --app wsgi protocol verify --checkpoint checkpoint.json" in page
+
+
+def test_the_verifier_script_downloads_as_an_attachment_of_its_exact_bytes(client):
+    response = client.get("/protocol/verify_ledger.py")
+    assert response.status_code == 200
+    assert response.mimetype == "text/x-python"
+    assert response.headers["Content-Disposition"] == "attachment; filename=verify_ledger.py"
+    script = Path(__file__).resolve().parents[2] / "tools" / "verify_ledger.py"
+    assert response.data == script.read_bytes()
+
+
+def test_versions_json_lists_public_versions_with_their_rule_dates_and_texts(client, make_version):
+    first = make_version(required_centers=2, required_states=2)
+    make_version(status="draft")
+    [listed] = client.get("/protocol/versions.json").get_json()["versions"]
+    assert {key: listed[key] for key in ("number", "title", "status", "text_sha256")} == {
+        "number": first.number, "title": "Protocol on Cooperation", "status": "open",
+        "text_sha256": first.text_sha256,
+    }  # fmt: skip
+    assert (listed["required_centers"], listed["required_states"]) == (2, 2)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", listed["opened_at"])
+    assert listed["in_force_at"] is None and listed["superseded_at"] is None
+    assert [(t["language"], t["authentic"]) for t in listed["texts"]] == [
+        ("en", True),
+        ("tr", True),
+        ("ru", False),
+    ]
+    assert listed["texts"][0]["url"] == f"http://turkicnet.test/protocol/v/{first.number}/text/en.md"
+
+
+def test_each_listed_text_fingerprint_is_that_of_the_bytes_its_url_serves(client, make_version):
+    make_version()
+    make_version(english="# Protocol\n\nArticle 1. The Parties cooperate closely.\n")
+    versions = client.get("/protocol/versions.json").get_json()["versions"]
+    assert [version["number"] for version in versions] == [1, 2]
+    for version in versions:
+        for listed in version["texts"]:
+            served = client.get(path_of(listed["url"]))
+            assert served.status_code == 200
+            assert hashlib.sha256(served.data).hexdigest() == listed["sha256"]
+
+
+def test_versions_json_leaves_drafts_out_even_for_an_admin(client, login_as, admin, make_version):
+    make_version(status="draft")
+    login_as(admin)
+    assert client.get("/protocol/versions.json").get_json() == {"versions": []}
+
+
+def test_versions_json_reads_versions_and_texts_in_two_queries_however_many_there_are(
+    client, make_version, count_queries
+):
+    make_version()
+    with count_queries() as one:
+        client.get("/protocol/versions.json")
+    for _ in range(3):
+        make_version()
+    with count_queries() as four:
+        client.get("/protocol/versions.json")
+    assert len(four.statements) == len(one.statements)
+    assert sum("FROM protocol_versions" in statement for statement in four.statements) == 1
+    assert sum("FROM protocol_texts" in statement for statement in four.statements) == 1
 
 
 def test_standing_is_shown_in_the_directory_and_on_the_profile(client, center, signatory, make_version, sign):

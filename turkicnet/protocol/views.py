@@ -1,6 +1,20 @@
 """The protocol's public pages, the ledger's JSON, certificates, notices and signing."""
 
-from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -164,6 +178,11 @@ def ledger_json():
     return jsonify(services.ledger_payload())
 
 
+@bp.get("/versions.json")
+def versions_json():
+    return jsonify(services.versions_payload())
+
+
 @bp.get("/checkpoints.json")
 def checkpoints_json():
     return jsonify(services.checkpoints_payload())
@@ -192,4 +211,17 @@ def notices_atom():
 
 @bp.get("/registry")
 def registry():
-    return render_template("protocol/registry.html")
+    return render_template(
+        "protocol/registry.html",
+        head=services.head_checkpoint(),
+        base_url=current_app.config["BASE_URL"].rstrip("/"),
+    )
+
+
+@bp.get("/verify_ledger.py")
+def verifier_script():
+    """The independent verifier (``tools/verify_ledger.py``), for anyone to download and read."""
+    script = Path(current_app.root_path).parent / "tools" / "verify_ledger.py"
+    if not script.is_file():
+        abort(404)
+    return send_file(script, mimetype="text/x-python", as_attachment=True, download_name="verify_ledger.py")

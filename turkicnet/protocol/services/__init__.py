@@ -8,18 +8,21 @@ from ..labels import readable_stamp
 from ..standing import signatory_slugs, standing_entry
 from .registry import (
     Notice,
+    PublishedCheckpoint,
     RuleProgress,
     StatusRow,
     center_for_slug,
     checkpoints_payload,
     entry_checkpoint,
     get_entry,
+    head_checkpoint,
     ledger_payload,
     notices,
     rule_progress,
     status_table,
     totals_by_country,
     verify_ledger,
+    versions_payload,
 )
 from .signing import (
     AlreadySigned,
@@ -48,6 +51,7 @@ __all__ = [
     "AlreadySigned",
     "Notice",
     "Overview",
+    "PublishedCheckpoint",
     "RuleProgress",
     "StatusRow",
     "center_for_slug",
@@ -60,6 +64,7 @@ __all__ = [
     "get_entry",
     "get_text",
     "get_version",
+    "head_checkpoint",
     "ledger_payload",
     "list_versions",
     "notices",
@@ -78,5 +83,6 @@ __all__ = [
     "totals_by_country",
     "update_version",
     "verify_ledger",
+    "versions_payload",
     "withdraw_signature",
 ]

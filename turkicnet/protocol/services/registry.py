@@ -6,9 +6,11 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from ...centers.models import Center, CenterStatus, Country, OtsStanding
 from ...core.errors import NotFound
+from ...core.urls import external_url
 from ...extensions import db
 from .. import kept_checkpoint, ledger, verification
 from ..models import Checkpoint, LedgerEntry, LedgerKey, ProtocolVersion
@@ -127,6 +129,27 @@ def entry_checkpoint(entry: LedgerEntry) -> Checkpoint | None:
     return db.session.scalar(select(Checkpoint).where(Checkpoint.seq == entry.seq).limit(1))
 
 
+@dataclass
+class PublishedCheckpoint:
+    checkpoint: Checkpoint
+    #: Its canonical JSON, as the confirmation e-mail prints it: what a person keeps.
+    kept_json: str
+
+
+def head_checkpoint() -> PublishedCheckpoint | None:
+    """The latest checkpoint signed over the ledger head, with the JSON a person may keep."""
+    checkpoint = db.session.scalar(
+        select(Checkpoint)
+        .where(Checkpoint.seq == select(func.max(LedgerEntry.seq)).scalar_subquery())
+        .order_by(Checkpoint.id.desc())
+        .limit(1)
+    )
+    if checkpoint is None:
+        return None
+    kept = ledger.canonical_json(ledger.checkpoint_dict(checkpoint)).decode("utf-8")
+    return PublishedCheckpoint(checkpoint, kept)
+
+
 def center_for_slug(slug: str) -> Center | None:
     """The center a ledger entry names (whatever its status today), if it still exists."""
     return db.session.scalar(select(Center).where(Center.slug == slug))
@@ -138,6 +161,44 @@ def ledger_payload() -> dict:
     rows = db.session.execute(select(*fields).order_by(LedgerEntry.seq))
     names = (*ledger.ENTRY_FIELDS, "hash")
     return {"entries": [dict(zip(names, row, strict=True)) for row in rows]}
+
+
+def versions_payload() -> dict:
+    """``/protocol/versions.json``: every public version, its rule, dates, fingerprint and texts
+    (each with the absolute URL of its exact bytes), in number order."""
+    versions = db.session.scalars(
+        select(ProtocolVersion)
+        .where(visible_versions(None))
+        .options(selectinload(ProtocolVersion.texts))
+        .order_by(ProtocolVersion.number)
+    )
+    return {"versions": [_version_dict(version) for version in versions]}
+
+
+def _version_dict(version: ProtocolVersion) -> dict:
+    def stamp(moment: datetime | None) -> str | None:
+        return ledger.utc_stamp(moment) if moment is not None else None
+
+    return {
+        "number": version.number,
+        "title": version.title,
+        "status": version.status.value,
+        "text_sha256": version.text_sha256,
+        "required_centers": version.required_centers,
+        "required_states": version.required_states,
+        "opened_at": stamp(version.opened_at),
+        "in_force_at": stamp(version.in_force_at),
+        "superseded_at": stamp(version.superseded_at),
+        "texts": [
+            {
+                "language": version_text.language,
+                "authentic": version_text.authentic,
+                "sha256": version_text.sha256,
+                "url": external_url("protocol.text", number=version.number, lang=version_text.language),
+            }
+            for version_text in version.texts
+        ],
+    }
 
 
 def checkpoints_payload() -> dict:
