@@ -435,6 +435,52 @@ def is_logged_in(client) -> bool:
     return response.status_code == 200
 
 
+def row_counts() -> dict[str, int]:
+    """Rows of every table of the schema, SQLite's search index included."""
+    from turkicnet.migrations.unmanaged import FTS5_TABLES
+
+    names = [table.name for table in db.metadata.sorted_tables]
+    if db.engine.dialect.name == "sqlite":
+        names += FTS5_TABLES
+    return {name: db.session.scalar(text(f'SELECT count(*) FROM "{name}"')) for name in names}
+
+
+def stored_uploads(app) -> set[str]:
+    """The names of the files in the upload folder."""
+    root = Path(app.config["UPLOAD_DIR"])
+    return {path.name for path in root.iterdir()} if root.exists() else set()
+
+
+@pytest.fixture
+def database_fault():
+    """Make the database refuse the statements matching ``pattern`` as a locked or lost one
+    does: the driver's own OperationalError, raised as the statement is sent, in the middle of
+    whatever transaction is running. Yields the statements it refused."""
+    import contextlib
+
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    @contextlib.contextmanager
+    def failing(pattern: str, message: str = "database is locked"):
+        wanted = re.compile(pattern, re.IGNORECASE)
+        refused: list[str] = []
+
+        def refuse(conn, cursor, statement, parameters, context, executemany):
+            if wanted.search(statement):
+                refused.append(statement)
+                raise conn.dialect.loaded_dbapi.OperationalError(message)
+
+        # Every engine: the test's app and any other app the test built on the same database.
+        event.listen(Engine, "before_cursor_execute", refuse)
+        try:
+            yield refused
+        finally:
+            event.remove(Engine, "before_cursor_execute", refuse)
+
+    return failing
+
+
 class QueryCounter:
     def __init__(self):
         self.statements: list[str] = []

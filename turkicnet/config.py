@@ -14,6 +14,8 @@ WEAK_SECRETS = {"", "dev", "changeme", "secret", "development", "test"}
 class Defaults:
     SQLALCHEMY_DATABASE_URI = ""  # filled in by load_config: SQLite in instance/
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    #: How long a SQLite write waits for another writer's lock before the page says "busy" (ms).
+    SQLITE_BUSY_TIMEOUT = 5000
     PRODUCTION = False
     BASE_URL = "http://127.0.0.1:5000"
     LANGUAGES = ["en", "tr", "ru"]

@@ -33,13 +33,14 @@ babel = Babel()
 
 
 def select_locale() -> str | None:
-    from flask import current_app, has_request_context
+    from flask import current_app, g, has_request_context
     from flask_login import current_user
 
     if not has_request_context():
         return None
     languages = current_app.config["LANGUAGES"]
-    preferred = getattr(current_user, "preferred_language", None)
+    # With the database unavailable the person's own setting cannot be read: the browser's it is.
+    preferred = None if g.get("database_unavailable") else getattr(current_user, "preferred_language", None)
     if preferred in languages:
         return preferred
     return request.accept_languages.best_match(languages)

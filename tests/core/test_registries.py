@@ -34,3 +34,12 @@ def test_a_notice_renders_in_the_readers_words_and_an_unknown_kind_as_itself(app
     assert notifications.render(Notification(kind="retired_kind", params={})) == "retired_kind"
     with pytest.raises(ValueError):
         notifications.notify(make_user(), "no_such_kind")
+
+
+def test_the_features_register_their_stored_files_and_what_a_restore_counts(app):
+    from turkicnet.core import inventory
+
+    assert set(inventory._FILE_SOURCES) == {"centers.letters", "reports.files"}
+    assert set(inventory._COUNTS) == {"centers", "ledger_entries", "reports"}
+    with pytest.raises(ValueError):
+        inventory.register_file_source("reports.files", lambda: [])

@@ -1,9 +1,13 @@
-"""Reads and changes that belong to no single feature: notifications and health."""
+"""Reads and changes that belong to no single feature: notifications and the database's health."""
+
+from dataclasses import dataclass
 
 from sqlalchemy import func, select, text, update
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from ..extensions import db
 from . import audit
+from .database import is_unavailable, migration_heads, sqlite_path
 from .db import discard, unit_of_work
 from .models import Notification
 from .permissions import Actor, is_authenticated, require
@@ -43,10 +47,36 @@ def mark_notifications_read(actor: Actor) -> int:
         return changed
 
 
-def database_ok() -> tuple[bool, str]:
+@dataclass(frozen=True)
+class DatabaseHealth:
+    #: "ok", "missing", "unreachable", "not_migrated" or "not_at_head"
+    state: str
+    engine: str
+    revision: str | None = None
+    heads: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.state == "ok"
+
+
+def database_health() -> DatabaseHealth:
+    """Whether the database is there, answers, and is at the head of the migrations: one
+    query (its revision), and none at all when a SQLite file is missing."""
+    engine = db.engine.dialect.name
+    heads = migration_heads()
+    path = sqlite_path(db.engine.url)
+    if path is not None and not path.exists():
+        return DatabaseHealth("missing", engine, heads=heads)
     try:
-        db.session.execute(text("SELECT 1"))
-    except Exception as exc:  # noqa: BLE001 - any failure means the database is not usable
+        revisions = tuple(sorted(db.session.scalars(text("SELECT version_num FROM alembic_version"))))
+    except DBAPIError as error:
         discard()
-        return False, type(exc).__name__
-    return True, db.engine.dialect.name
+        return DatabaseHealth("unreachable" if is_unavailable(error) else "not_migrated", engine, heads=heads)
+    except SQLAlchemyError:
+        discard()
+        return DatabaseHealth("unreachable", engine, heads=heads)
+    revision = ",".join(revisions) or None
+    if revision is None:
+        return DatabaseHealth("not_migrated", engine, heads=heads)
+    return DatabaseHealth("ok" if revisions == heads else "not_at_head", engine, revision, heads)

@@ -9,11 +9,14 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
+from . import faults
+from .database import install_sqlite_rules, is_unavailable
 from .db import discard
 from .errors import ServiceError
 
@@ -55,16 +58,7 @@ def init_extensions(app: Flask) -> None:
 
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
-            event.listen(db.engine, "connect", _sqlite_pragmas)
-
-
-def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
-    """Foreign keys on every SQLite connection, WAL journaling, a busy timeout."""
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
+            install_sqlite_rules(db.engine, busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT"])
 
 
 def _render_error(code: int, message: str = ""):
@@ -99,6 +93,18 @@ def register_error_handlers(app: Flask) -> None:
             return response
         return error
 
+    @app.errorhandler(DBAPIError)
+    @app.errorhandler(PoolTimeout)
+    def database_unavailable(error):
+        # Only a busy or unreachable database is a 503; any other database error is a
+        # mistake, and goes on to the 500 page (and, in tests, to the test).
+        if not is_unavailable(error):
+            raise error
+        log.warning("database unavailable on %s %s: %s", request.method, request.path,
+                    getattr(error, "orig", None) or error)  # fmt: skip
+        discard()
+        return faults.unavailable_response()
+
     @app.errorhandler(500)
     def server_error(error):
         log.exception("unhandled error on %s %s", request.method, request.path)
@@ -113,7 +119,8 @@ def register_request_hooks(app: Flask) -> None:
             response.headers.setdefault(name, value)
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if current_user.is_authenticated:
+        # A page about an unavailable database may carry what a person typed, and reads no user.
+        if faults.database_unavailable() or current_user.is_authenticated:
             response.headers.setdefault("Cache-Control", "no-store")
             response.vary.add("Cookie")
         return response
@@ -140,12 +147,13 @@ def register_template_helpers(app: Flask) -> None:
         now_utc=utcnow,
         language_names=LANGUAGE_NAMES,
         current_viewer=current_viewer,
+        database_unavailable=faults.database_unavailable,
     )
 
     @app.context_processor
     def unread_notices():
         from .services import unread_notification_count
 
-        if has_request_context() and current_user.is_authenticated:
+        if has_request_context() and not faults.database_unavailable() and current_user.is_authenticated:
             return {"unread_count": lambda: unread_notification_count(current_user)}
         return {"unread_count": lambda: 0}

@@ -11,20 +11,40 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from . import assets
 from .forms import ConfirmForm
-from .services import database_ok, mark_notifications_read, notifications_page
+from .services import database_health, mark_notifications_read, notifications_page
 
 bp = Blueprint("core", __name__)
 
 
 @bp.get("/healthz")
 def healthz():
-    ok, detail = database_ok()
-    payload = {"status": "ok" if ok else "error", "database": "ok" if ok else "error", "engine": detail}
-    return jsonify(payload), 200 if ok else 503
+    health = database_health()
+    payload = {
+        "status": "ok" if health.ok else "error",
+        "database": health.state,
+        "migration": health.revision,
+        "head": ",".join(health.heads),
+        "engine": health.engine,
+    }
+    if not health.ok:
+        payload["reason"] = _health_reason(health)
+    return jsonify(payload), 200 if health.ok else 503
+
+
+def _health_reason(health) -> str:
+    reasons = {
+        "missing": _("The database file does not exist: run flask db upgrade, or restore a backup."),
+        "unreachable": _("The database does not answer."),
+        "not_migrated": _("The database has no migration revision: run flask db upgrade."),
+        "not_at_head": _("The database is at migration %(revision)s; this code expects %(head)s.",
+                         revision=health.revision, head=",".join(health.heads)),
+    }  # fmt: skip
+    return reasons[health.state]
 
 
 @bp.get("/assets/<path:name>")

@@ -1,9 +1,11 @@
+import contextlib
 import logging
 from logging.config import fileConfig
 
 from alembic import context
 from flask import current_app
 
+from turkicnet.core.database import creating_database
 from turkicnet.migrations.unmanaged import include_name
 
 # this is the Alembic Config object, which provides
@@ -56,6 +58,16 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def builds_the_schema() -> bool:
+    """upgrade (and downgrade, stamp) name a revision to move the database to: only they may
+    create a SQLite file that is not there yet. current, check and autogenerate may not."""
+    try:
+        context.get_revision_argument()
+    except KeyError:
+        return False
+    return True
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -81,8 +93,9 @@ def run_migrations_online():
     conf_args["include_name"] = include_name
 
     connectable = get_engine()
+    may_create = creating_database() if builds_the_schema() else contextlib.nullcontext()
 
-    with connectable.connect() as connection:
+    with may_create, connectable.connect() as connection:
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():

@@ -5,14 +5,19 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """The protocol pages and CLI, how a viewer's standing is read, the labels templates show."""
+    from flask_babel import lazy_gettext as _l
+
+    from ..core import inventory
     from ..core.permissions import set_viewer_builder
     from . import labels, standing
     from .cli import protocol_cli
+    from .models import LedgerEntry
     from .views import bp
 
     app.register_blueprint(bp)
     app.cli.add_command(protocol_cli)
     set_viewer_builder(standing.viewer_for)
+    inventory.register_count("ledger_entries", _l("signatures and withdrawals (ledger entries)"), LedgerEntry)
     app.jinja_env.globals.update(
         protocol_status_labels=labels.STATUS_LABELS,
         standing_labels=labels.STANDING_LABELS,

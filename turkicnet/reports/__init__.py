@@ -4,14 +4,19 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """The section and report pages, this feature's notices and mail."""
-    from ..core import mail, notifications
-    from . import labels
+    """The section and report pages, this feature's notices, mail and stored files."""
+    from flask_babel import lazy_gettext as _l
+
+    from ..core import inventory, mail, notifications
+    from . import labels, services
     from . import permissions as report_permissions
+    from .models import Report
     from .views import bp
 
     app.register_blueprint(bp)
     notifications.register_kinds(labels.NOTICES)
+    inventory.register_file_source("reports.files", services.stored_files)
+    inventory.register_count("reports", _l("reports"), Report)
     for category, label in labels.OPTIONAL_MAIL.items():
         mail.register_category(category, label)
     app.jinja_env.globals.update(report_perms=report_permissions)

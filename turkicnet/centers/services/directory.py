@@ -6,6 +6,7 @@ from sqlalchemy import func, or_, select
 
 from ...auth.models import User
 from ...core.errors import NotFound
+from ...core.inventory import FileReference
 from ...core.permissions import Actor, require
 from ...core.text import match_key
 from ...extensions import db
@@ -106,3 +107,16 @@ def choose_center(centers: list[Center], slug: str | None, message) -> Center:
     chosen = [c for c in centers if c.slug == slug] if slug else centers[:1]
     require(bool(chosen), message)
     return chosen[0]
+
+
+def letter_files() -> list[FileReference]:
+    """Every stored nomination letter, for ``files verify`` and backups (no one's view)."""
+    rows = db.session.execute(
+        select(Center.slug, Center.letter_stored_name, Center.letter_size, Center.letter_sha256)
+        .where(Center.letter_stored_name.is_not(None))
+        .order_by(Center.id)
+    )
+    return [
+        FileReference(stored_name, size, sha256, _("nomination letter of center %(slug)s", slug=slug))
+        for slug, stored_name, size, sha256 in rows
+    ]

@@ -29,6 +29,7 @@ from .queries import (
     report_rows,
     report_years,
     share_candidates,
+    stored_files,
     today,
 )
 from .search import (
@@ -92,6 +93,7 @@ __all__ = [
     "set_section_active",
     "share_candidates",
     "share_report",
+    "stored_files",
     "today",
     "unshare_report",
     "update_report",

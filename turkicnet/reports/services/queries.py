@@ -17,6 +17,7 @@ from ...centers.services import choose_center
 from ...core import storage
 from ...core.db import unit_of_work
 from ...core.errors import NotFound, ServiceError
+from ...core.inventory import FileReference
 from ...core.permissions import Actor, as_viewer
 from ...core.timeutil import utcnow
 from ...extensions import db
@@ -153,6 +154,19 @@ def file_for_download(actor: Actor, report_id: int, file_id: int) -> tuple[Repor
     if report_file is None:
         raise NotFound(_("No such file."))
     return report_file, storage.path_of(report_file.stored_name)
+
+
+def stored_files() -> list[FileReference]:
+    """Every stored report file, for ``files verify`` and backups (no one's view)."""
+    rows = db.session.execute(
+        select(ReportFile.report_id, ReportFile.original_name, ReportFile.stored_name, ReportFile.size,
+               ReportFile.sha256).order_by(ReportFile.id)
+    )  # fmt: skip
+    return [
+        FileReference(stored_name, size, sha256,
+                      _("file “%(name)s” of report %(id)d", name=original_name, id=report_id))
+        for report_id, original_name, stored_name, size, sha256 in rows
+    ]  # fmt: skip
 
 
 _UPSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
