@@ -1,14 +1,21 @@
 """The ground floor: what every feature stands on. It imports no feature."""
 
+from datetime import timedelta
+
 from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Health, hashed assets, notifications, ``mail deliver`` and the common template helpers."""
-    from .cli import mail_cli
+    """Health, hashed assets, notifications, the worker and ``mail``, the common template
+    helpers."""
+    from .cli import mail_cli, worker_command
+    from .outbox import prune_sent
     from .setup import register_template_helpers
     from .views import bp
+    from .worker import register_job
 
     app.register_blueprint(bp)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(worker_command)
+    register_job("mail.prune_sent", every=timedelta(hours=6), function=prune_sent)
     register_template_helpers(app)
