@@ -107,8 +107,7 @@ class IsolatedClient(FlaskClient):
     gets its own app context, ``g`` and database session; then refreshes the test's session."""
 
     def open(self, *args, **kwargs):
-        # Buffered, so the response is closed as a server closes it once sent: what the
-        # app runs after the response (mail delivery) has run when the test reads on.
+        # Buffered, so the response is closed as a server closes it once sent.
         kwargs.setdefault("buffered", True)
         response = contextvars.Context().run(super().open, *args, **kwargs)
         if has_app_context():
@@ -385,6 +384,18 @@ def audit_rows(action: str, target=None) -> list:
     if target is not None:
         query = query.where(AuditEvent.target_id == target.id)
     return list(db.session.scalars(query.order_by(AuditEvent.id)))
+
+
+def sent_mail() -> dict[int, bytes]:
+    """Deliver what is due as the worker does (one pass, the configured transport), then
+    read the files the development transport has written, by outbox id."""
+    from flask import current_app
+
+    from turkicnet.core.outbox import deliver_due
+
+    deliver_due()
+    folder = Path(current_app.config["MAIL_DIR"])
+    return {int(path.stem): path.read_bytes() for path in folder.glob("*.eml")}
 
 
 def mails_to(address: str, after: int = 0) -> list:

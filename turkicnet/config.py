@@ -61,9 +61,22 @@ class Defaults:
     MAIL_USE_TLS = True
     MAIL_SENDER = "TurkicNet <no-reply@turkicnet.example>"
     MAIL_DIR = ""  # defaults to instance/mail
-    #: "after_response": the web process sends a request's mail once the response is out;
-    #: "outbox": it only writes the outbox, and `mail deliver` (or the worker) sends
-    MAIL_DELIVERY = "after_response"
+    #: Seconds each step of an SMTP conversation may take before the attempt counts as failed.
+    MAIL_TIMEOUT = 20
+    #: The one mode left: the web process only writes the outbox and `flask --app wsgi
+    #: worker` sends ("after_response", sending from the web process, is gone: audit F-04).
+    MAIL_DELIVERY = "outbox"
+    # A worker holds a message it claimed for MAIL_CLAIM_SECONDS (longer than a send can
+    # take: about seven SMTP steps of MAIL_TIMEOUT), then another worker may take it. A
+    # failure is retried after MAIL_RETRY_FIRST_SECONDS, doubling up to
+    # MAIL_RETRY_MAX_SECONDS; after MAIL_MAX_ATTEMPTS (about 16 hours with these) the
+    # message is marked failed.
+    MAIL_CLAIM_SECONDS = 300
+    MAIL_RETRY_FIRST_SECONDS = 60
+    MAIL_RETRY_MAX_SECONDS = 4 * 3600
+    MAIL_MAX_ATTEMPTS = 12
+    #: Sent messages are deleted from the outbox after this many days (a worker job).
+    MAIL_KEEP_SENT_DAYS = 30
 
     UPLOAD_DIR = ""  # defaults to instance/uploads
     LEDGER_KEY_FILE = ""  # defaults to instance/ledger_key.pem, generated in development only
@@ -115,8 +128,11 @@ def load_config(app, test_config: dict | None = None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config["MAIL_DIR"] = app.config["MAIL_DIR"] or str(instance / "mail")
     app.config["UPLOAD_DIR"] = app.config["UPLOAD_DIR"] or str(instance / "uploads")
-    if app.config["MAIL_DELIVERY"] not in ("after_response", "outbox"):
-        raise RuntimeError("TURKICNET_MAIL_DELIVERY is 'after_response' or 'outbox'.")
+    if app.config["MAIL_DELIVERY"] != "outbox":
+        raise RuntimeError(
+            "TURKICNET_MAIL_DELIVERY can only be 'outbox': the web process writes the outbox and "
+            "`flask --app wsgi worker` sends it (the web process no longer sends mail itself)."
+        )
     if app.config["PRODUCTION"]:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True

@@ -49,6 +49,17 @@ def test_login_counters_live_in_redis_when_it_is_configured(make_app, make_user)
     assert redis.Redis.from_url(url).dbsize() > 0
 
 
-def test_an_unknown_mail_delivery_mode_is_refused_at_start(make_app):
-    with pytest.raises(RuntimeError, match="MAIL_DELIVERY"):
-        make_app(MAIL_DELIVERY="carrier-pigeon")
+@pytest.mark.parametrize("mode", ["after_response", "carrier-pigeon"])
+def test_a_mail_delivery_mode_other_than_the_outbox_is_refused_at_start_with_a_pointer_to_the_worker(
+    make_app, mode
+):
+    with pytest.raises(RuntimeError, match="MAIL_DELIVERY can only be 'outbox'.*flask --app wsgi worker"):
+        make_app(MAIL_DELIVERY=mode)
+
+
+def test_the_outbox_is_the_default_and_only_mail_delivery_mode(make_app, monkeypatch):
+    monkeypatch.setenv("TURKICNET_MAIL_DELIVERY", "after_response")
+    with pytest.raises(RuntimeError, match="MAIL_DELIVERY can only be 'outbox'"):
+        make_app()
+    monkeypatch.delenv("TURKICNET_MAIL_DELIVERY")
+    assert make_app().config["MAIL_DELIVERY"] == "outbox"

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import text
 from werkzeug.serving import make_server
 
-from tests.conftest import mails_to
+from tests.conftest import mails_to, sent_mail
 from turkicnet.extensions import db
 
 TOOL = Path(__file__).resolve().parents[2] / "tools" / "verify_ledger.py"
@@ -79,6 +79,7 @@ def confirmation_of(signatory):
 def kept_email(app, ledger) -> Path:
     """The confirmation e-mail of entry 3, as the mail transport wrote it."""
     confirmation = confirmation_of(ledger)
+    sent_mail()  # the worker's delivery pass writes it
     path = Path(app.config["MAIL_DIR"]) / f"{confirmation.id}.eml"
     assert path.is_file()
     return path

@@ -1,18 +1,25 @@
 """The ground floor: what every feature stands on. It imports no feature."""
 
+from datetime import timedelta
+
 from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Health, hashed assets, notifications, the common template helpers, and the commands
-    ``mail deliver``, ``backup``, ``restore`` and ``files verify``."""
-    from .cli import backup_command, files_cli, mail_cli, restore_command
+    """Health, hashed assets, notifications, the worker and ``mail``, the common template
+    helpers, and the operator's ``backup``, ``restore`` and ``files verify``."""
+    from .backup_cli import backup_command, files_cli, restore_command
+    from .cli import mail_cli, worker_command
+    from .outbox import prune_sent
     from .setup import register_template_helpers
     from .views import bp
+    from .worker import register_job
 
     app.register_blueprint(bp)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(worker_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(files_cli)
+    register_job("mail.prune_sent", every=timedelta(hours=6), function=prune_sent)
     register_template_helpers(app)

@@ -1,127 +1,93 @@
-"""Core's commands: ``mail deliver``, ``backup DEST``, ``restore SRC`` and ``files verify``."""
+"""``flask --app wsgi worker`` and ``flask --app wsgi mail deliver|status|retry``."""
 
-from pathlib import Path
+import logging
+import signal
 
 import click
 from flask.cli import AppGroup, with_appcontext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 mail_cli = AppGroup("mail", help="The mail outbox.")
-files_cli = AppGroup("files", help="The stored files (uploads).")
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Run one pass (due jobs, due mail), then exit.")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0),
+    default=5.0,
+    show_default=True,
+    help="Seconds to sleep when a pass found nothing to do.",
+)
+@with_appcontext
+def worker_command(once: bool, interval: float) -> None:
+    """Deliver the outbox (with retries) and run the periodic jobs, until SIGTERM/SIGINT."""
+    from .worker import Stop, work
+
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    stop = Stop()
+    previous = {sig: signal.signal(sig, stop.request) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        work(once=once, interval=interval, stop=stop)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, signal.SIG_DFL if handler is None else handler)
+    click.echo(_("The worker stopped."))
 
 
 @mail_cli.command("deliver")
 def deliver_command() -> None:
-    """Send every message still waiting in the outbox."""
-    from .mail import deliver
+    """Send every message that is due now (a failed one waits for its retry time)."""
+    from .outbox import deliver_due
 
-    sent, failed = deliver()
-    click.echo(f"Sent {sent}, failed {failed}.")
-    if failed:
+    done = deliver_due()
+    click.echo(_("Sent %(sent)d, failed %(failed)d.", sent=done.sent, failed=done.failed))
+    if done.failed:
         raise SystemExit(1)
 
 
-@click.command("backup")
-@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
-@with_appcontext
-def backup_command(dest: Path) -> None:
-    """Copy the database and the uploads into the new folder DEST (with a manifest)."""
-    from .backup import BackupError, make_backup
+@mail_cli.command("status")
+def status_command() -> None:
+    """Count waiting, retrying, failed and sent messages; list the failed ones."""
+    from .outbox import failed_messages, outbox_status
 
-    try:
-        result = make_backup(dest)
-    except BackupError as error:
-        raise click.ClickException(error.message) from error
-    database = result.manifest["database"]
-    uploads = len(result.manifest["files"]) - 1
+    status = outbox_status()
     click.echo(
         _(
-            "Backed up the %(kind)s database (migration %(revision)s) and %(n)d uploaded files to %(dest)s.",
-            kind=database["kind"],
-            revision=database["alembic_revision"],
-            n=uploads,
-            dest=dest,
+            "Waiting %(waiting)d (retrying %(retrying)d, being sent %(sending)d), failed %(failed)d, "
+            "sent %(sent)d.",
+            waiting=status.waiting,
+            retrying=status.retrying,
+            sending=status.sending,
+            failed=status.failed,
+            sent=status.sent,
         )
     )
-    click.echo(
-        _(
-            "manifest.json has SHA-256 %(sha256)s: note it apart from the backup, to know it later.",
-            sha256=result.manifest_sha256,
-        )
-    )
-    click.echo(_("Not in the backup: %(note)s", note=result.manifest["not_included"]["ledger_key"]))
-
-
-@click.command("restore")
-@click.argument("src", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@with_appcontext
-def restore_command(src: Path) -> None:
-    """Restore the backup folder SRC into the configured empty database and upload folder."""
-    from .backup import BackupError
-    from .restore import restore_backup
-
-    try:
-        result = restore_backup(src)
-    except BackupError as error:
-        raise click.ClickException(error.message) from error
-    database = result.manifest["database"]
-    click.echo(
-        _(
-            "Restored the backup of %(created)s (manifest SHA-256 %(sha256)s), migration %(revision)s.",
-            created=result.manifest["created_at"],
-            sha256=result.manifest_sha256,
-            revision=database["alembic_revision"],
-        )
-    )
-    if not result.counts:
-        click.echo(_("The backup is from another migration: run flask --app wsgi db upgrade, then check it."))
-    for label, count in result.counts:
-        click.echo(f"  {label}: {count}")
-    click.echo(
-        _(
-            "Give the ledger key the backup was made with (TURKICNET_LEDGER_KEY_FILE), then run "
-            "flask --app wsgi protocol verify and flask --app wsgi files verify."
-        )
-    )
-
-
-@files_cli.command("verify")
-@click.option("--delete-orphans", is_flag=True, help="Delete the files no row names.")
-def verify_files_command(delete_orphans: bool) -> None:
-    """Hold the stored-file rows to the upload folder: missing, altered and orphan files."""
-    from sqlalchemy.exc import DBAPIError
-
-    from .inventory import check_files
-
-    try:
-        result = check_files(delete_orphans=delete_orphans)
-    except DBAPIError as error:
-        raise click.ClickException(_("The database cannot be read: %(error)s", error=error.orig)) from error
-    for reference in result.missing:
-        click.echo(_("missing: %(name)s (%(owner)s)", name=reference.stored_name, owner=reference.owner))
-    for reference, why in result.altered:
+    for message in failed_messages():
         click.echo(
-            _(
-                "altered: %(name)s (%(owner)s): %(why)s",
-                name=reference.stored_name,
-                owner=reference.owner,
-                why=why,
+            ngettext(
+                "  failed: #%(id)d to %(recipient)s after %(num)d attempt: %(error)s",
+                "  failed: #%(id)d to %(recipient)s after %(num)d attempts: %(error)s",
+                message.attempts,
+                id=message.id,
+                recipient=message.recipient,
+                error=message.last_error or "",
             )
         )
-    for name in result.orphans:
-        if name in result.deleted:
-            click.echo(_("orphan, deleted: %(name)s", name=name))
-        else:
-            click.echo(_("orphan: %(name)s (no row names it)", name=name))
+
+
+@mail_cli.command("retry")
+def retry_command() -> None:
+    """Make every unsent message due now; failed ones get their attempts back."""
+    from .outbox import retry_now
+
+    count = retry_now()
     click.echo(
-        _(
-            "Checked %(checked)d stored files: %(missing)d missing, %(altered)d altered, "
-            "%(orphans)d orphans.",
-            checked=result.checked,
-            missing=len(result.missing),
-            altered=len(result.altered),
-            orphans=len(result.orphans),
+        ngettext(
+            "%(num)d message is due now; a worker sends it.",
+            "%(num)d messages are due now; a worker sends them.",
+            count,
         )
     )
-    if not result.ok:
-        raise SystemExit(1)

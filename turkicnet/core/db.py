@@ -5,8 +5,8 @@ scope commits (or rolls back on an exception); a service called from inside anot
 only flushes, so the caller's change and its own land together or not at all. Private
 helpers raise; they never commit or roll back.
 
-Mail queued in the transaction is handed to :mod:`core.mail` after the commit, and
-forgotten on a rollback.
+Mail queued in the transaction is an outbox row like any other change: committed with it
+(and sent later by the worker), or forgotten on a rollback.
 
 In tests (``TESTING``, or ``STRICT_PERMISSION_CHECKS``) the outermost commit refuses to
 run unless a permission was checked with :func:`core.permissions.require` inside the
@@ -97,7 +97,8 @@ def _check_authorised(info: dict) -> None:
 
 def discard() -> None:
     """Throw away whatever the session holds after an error that no unit of work caught
-    (the 500 handler, a failed health check), so the next use starts clean."""
+    (the 500 handler, a failed health check), so the next use starts clean; the worker
+    also ends each pass with it, to hold no read transaction while it sleeps."""
     _roll_back(db.session)
 
 

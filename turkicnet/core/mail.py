@@ -1,40 +1,47 @@
-"""Mail: an outbox row in the change's transaction, delivered after the commit.
+"""Mail: an outbox row written in the change's transaction; a worker sends it.
 
-The outbox is the source of truth. With ``MAIL_DELIVERY = "after_response"`` (the
-default) the messages a request's change queued are delivered once the response has been
-sent, so no one waits on a mail server; outside a request (the CLI) right after the
-commit. With ``"outbox"`` nothing is sent here: ``flask --app wsgi mail deliver`` (and the
-worker, when there is one) sends what waits. A failed delivery stays in the outbox.
+The outbox is the source of truth. Nothing here talks to a mail server, so no request
+waits on one (and a reset for a known address answers as fast as one for an unknown
+address): ``flask --app wsgi worker`` claims and sends what waits, with retries
+(:mod:`core.outbox`). A rolled-back change leaves no mail.
 
 The development transport writes ``instance/mail/<id>.eml``; SMTP is used when
 ``TURKICNET_MAIL_SERVER`` is set. Core knows no mail category: each feature registers its
 own (:func:`register_category`).
 """
 
-import logging
 import smtplib
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import make_msgid
 from pathlib import Path
 
-from flask import after_this_request, current_app, g, has_request_context, render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import select
 
 from ..extensions import db
-from .db import after_commit, unit_of_work
 from .models import OutboxMessage
-from .timeutil import utcnow
-
-log = logging.getLogger(__name__)
 
 #: Categories a user may switch off (name → the label on their preferences page).
 OPTIONAL_CATEGORIES: dict[str, object] = {}
 #: Categories always sent.
 MANDATORY_CATEGORIES: set[str] = set()
 
-_AFTER_RESPONSE_KEY = "turkicnet_mail_after_response"
+
+@dataclass(frozen=True)
+class Envelope:
+    """What a transport needs of a claimed message, read before its claim commits, so that
+    sending holds no transaction open."""
+
+    id: int
+    recipient: str
+    subject: str
+    body: str
+
+    @classmethod
+    def of(cls, message: OutboxMessage) -> "Envelope":
+        return cls(message.id, message.recipient, message.subject, message.body)
 
 
 def register_category(name: str, label=None) -> None:
@@ -69,69 +76,10 @@ def queue_mail(
         subject_text = str(subject) % subject_params if subject_params else str(subject)
     message = OutboxMessage(recipient=address, subject=subject_text[:200], body=body)
     db.session.add(message)
-    after_commit(lambda: schedule_delivery([message.id]))
     return message
 
 
-def schedule_delivery(message_ids: list[int]) -> None:
-    """Hand committed messages to delivery: after the response in a request, at once
-    outside one, or not at all when the outbox is left to ``mail deliver`` (the seam
-    where a worker takes over)."""
-    mode = current_app.config["MAIL_DELIVERY"]
-    if mode == "outbox" or not message_ids:
-        return
-    if not has_request_context():
-        deliver(message_ids)
-        return
-    waiting = g.get(_AFTER_RESPONSE_KEY)
-    if waiting is None:
-        waiting = g.setdefault(_AFTER_RESPONSE_KEY, [])
-        app = current_app._get_current_object()
-
-        @after_this_request
-        def deliver_when_sent(response):
-            response.call_on_close(lambda: _deliver_in_own_context(app, waiting))
-            return response
-
-    waiting.extend(message_ids)
-
-
-def _deliver_in_own_context(app, message_ids: list[int]) -> None:
-    """Runs when the server has sent the response, outside the request."""
-    try:
-        with app.app_context():
-            deliver(message_ids)
-    except Exception:  # noqa: BLE001 - the outbox keeps the message for `mail deliver`
-        log.exception("delivering mail %s after the response failed", message_ids)
-
-
-def deliver(message_ids: list[int] | None = None) -> tuple[int, int]:
-    """Send the given unsent messages (all unsent ones when ``None``).
-
-    :returns: (sent, failed)
-    """
-    query = select(OutboxMessage).where(OutboxMessage.sent_at.is_(None)).order_by(OutboxMessage.id)
-    if message_ids is not None:
-        query = query.where(OutboxMessage.id.in_(message_ids))
-    transport = _transport()
-    sent = failed = 0
-    for message in db.session.scalars(query).all():
-        with unit_of_work(unchecked="the outbox's own delivery bookkeeping"):
-            message.attempts += 1
-            try:
-                transport(message)
-            except Exception as exc:  # noqa: BLE001 - any transport failure leaves it queued
-                message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-                failed += 1
-                log.warning("mail %s to %s failed: %s", message.id, message.recipient, exc)
-            else:
-                message.sent_at = utcnow()
-                message.last_error = None
-                sent += 1
-    return sent, failed
-
-
-def _build(message: OutboxMessage) -> EmailMessage:
+def _build(message: Envelope) -> EmailMessage:
     email = EmailMessage(policy=SMTP.clone(cte_type="8bit", utf8=True))
     email["From"] = current_app.config["MAIL_SENDER"]
     email["To"] = message.recipient
@@ -141,22 +89,23 @@ def _build(message: OutboxMessage) -> EmailMessage:
     return email
 
 
-def _transport():
-    config = current_app.config
-    if config["MAIL_SERVER"]:
+def transport():
+    """The configured way out: SMTP when ``MAIL_SERVER`` is set, else a file per message."""
+    if current_app.config["MAIL_SERVER"]:
         return _send_smtp
     return _write_file
 
 
-def _write_file(message: OutboxMessage) -> None:
+def _write_file(message: Envelope) -> None:
     folder = Path(current_app.config["MAIL_DIR"])
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{message.id}.eml").write_bytes(bytes(_build(message)))
 
 
-def _send_smtp(message: OutboxMessage) -> None:
+def _send_smtp(message: Envelope) -> None:
     config = current_app.config
-    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
+    # MAIL_TIMEOUT bounds each step of the conversation (connect, each command).
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]) as smtp:
         if config["MAIL_USE_TLS"]:
             smtp.starttls()
         if config["MAIL_USERNAME"]:

@@ -1,4 +1,5 @@
-"""Models that every feature writes to: the audit log, the mail outbox, notifications."""
+"""Models that every feature writes to: the audit log, the mail outbox, notifications;
+and the worker's periodic jobs."""
 
 import enum
 from datetime import datetime
@@ -42,7 +43,12 @@ class AuditEvent(db.Model):
 
 
 class OutboxMessage(db.Model):
-    """An e-mail written in the same transaction as the change that caused it."""
+    """An e-mail written in the same transaction as the change that caused it.
+
+    A worker claims it (``claimed_until``, a lease), sends it outside any transaction and
+    records the outcome: ``sent_at``, or ``last_error`` and the ``next_attempt_at`` of the
+    retry, or ``failed_at`` once it gives up (``next_attempt_at`` is then empty).
+    """
 
     __tablename__ = "outbox_messages"
 
@@ -51,8 +57,26 @@ class OutboxMessage(db.Model):
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(index=True)
+    sent_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(default=utcnow)
+    claimed_until: Mapped[datetime | None]
+    failed_at: Mapped[datetime | None]
+
+    # The worker's query: unsent rows whose next attempt is due, oldest first.
+    __table_args__ = (Index("ix_outbox_messages_due", "sent_at", "next_attempt_at"),)
+
+
+class WorkerJob(db.Model):
+    """When a periodic job of the worker last ran and is next due; a worker claims the row
+    (``SELECT … FOR UPDATE SKIP LOCKED``) for as long as the job runs."""
+
+    __tablename__ = "worker_jobs"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    next_run_at: Mapped[datetime]
+    last_run_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
 
 
