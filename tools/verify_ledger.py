@@ -139,7 +139,9 @@ def check_texts(versions: list, base: str, timeout: float) -> dict[int, str]:
                 continue
             language = field(text, "language", str, f"{where}: a text")
             listed = field(text, "sha256", str, f"{where}: the {language} text")
-            url = urllib.parse.urljoin(base + "/", field(text, "url", str, f"{where}: the {language} text"))
+            listed_url = field(text, "url", str, f"{where}: the {language} text")
+            # Fetched from the registry named on the command line, whatever host the list names.
+            url = urllib.parse.urljoin(base + "/", urllib.parse.urlsplit(listed_url).path)
             body = fetch(url, timeout)
             served = sha256_hex(body)
             if served != listed:
