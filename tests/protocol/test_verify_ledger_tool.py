@@ -20,10 +20,10 @@ from sqlalchemy import text
 from werkzeug.serving import make_server
 
 from tests.conftest import mails_to, sent_mail
+from tests.protocol.conftest import drop_triggers
 from turkicnet.extensions import db
 
 TOOL = Path(__file__).resolve().parents[2] / "tools" / "verify_ledger.py"
-GUARDED = ("ledger_entries", "ledger_checkpoints", "protocol_texts", "protocol_versions")
 
 
 def load_tool():
@@ -96,32 +96,6 @@ def write_json(tmp_path: Path, checkpoint: dict) -> Path:
     return path
 
 
-def unguard(*tables: str) -> None:
-    """What someone with the database does first: drop (SQLite) or disable (PostgreSQL) the
-    triggers that keep these tables append-only, whichever of them exist."""
-    for table in tables:
-        if db.engine.dialect.name == "postgresql":
-            db.session.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
-            continue
-        names = db.session.scalars(
-            text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :table"),
-            {"table": table},
-        ).all()
-        for name in names:
-            db.session.execute(text(f'DROP TRIGGER "{name}"'))
-
-
-@pytest.fixture
-def guards_restored(app):
-    """PostgreSQL's triggers were only disabled, on a database the next test reuses."""
-    yield
-    if db.engine.dialect.name == "postgresql":
-        db.session.rollback()
-        for table in GUARDED:
-            db.session.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
-        db.session.commit()
-
-
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -176,9 +150,9 @@ def test_the_confirmation_emails_text_copied_into_a_file_is_recognised(registry_
 
 
 def test_a_text_swapped_with_its_fingerprints_recomputed_breaks_the_entries_signed_on_it(
-    registry_url, ledger, guards_restored
+    registry_url, ledger, restore_triggers
 ):
-    unguard("protocol_texts", "protocol_versions")
+    drop_triggers()
     version_id = db.session.scalar(text("SELECT id FROM protocol_versions WHERE number = 1"))
     swapped = "# Protocol\n\nArticle 1. The Parties compete.\n"
     db.session.execute(
@@ -205,9 +179,9 @@ def test_a_text_swapped_with_its_fingerprints_recomputed_breaks_the_entries_sign
 
 
 def test_a_text_served_unlike_its_listed_fingerprint_is_named_with_its_url(
-    registry_url, ledger, guards_restored
+    registry_url, ledger, restore_triggers
 ):
-    unguard("protocol_texts")
+    drop_triggers()
     db.session.execute(
         text("UPDATE protocol_texts SET body = :body WHERE language = 'tr'"), {"body": "Other.\n"}
     )
@@ -221,8 +195,8 @@ def test_a_text_served_unlike_its_listed_fingerprint_is_named_with_its_url(
     )
 
 
-def test_a_changed_entry_field_is_named(registry_url, ledger, guards_restored):
-    unguard("ledger_entries")
+def test_a_changed_entry_field_is_named(registry_url, ledger, restore_triggers):
+    drop_triggers()
     db.session.execute(text("UPDATE ledger_entries SET signer_name = 'Someone Else' WHERE seq = 2"))
     db.session.commit()
     result = run_tool(registry_url)
@@ -232,8 +206,8 @@ def test_a_changed_entry_field_is_named(registry_url, ledger, guards_restored):
     assert "checkpoints:" not in result.stdout
 
 
-def test_a_forged_checkpoint_signature_in_the_registry_is_named(registry_url, ledger, guards_restored):
-    unguard("ledger_checkpoints")
+def test_a_forged_checkpoint_signature_in_the_registry_is_named(registry_url, ledger, restore_triggers):
+    drop_triggers()
     signature = db.session.scalar(text("SELECT signature FROM ledger_checkpoints WHERE seq = 2"))
     flipped = ("0" if signature[0] != "0" else "1") + signature[1:]
     db.session.execute(text("UPDATE ledger_checkpoints SET signature = :s WHERE seq = 2"), {"s": flipped})
@@ -244,9 +218,9 @@ def test_a_forged_checkpoint_signature_in_the_registry_is_named(registry_url, le
 
 
 def test_a_cut_tail_is_caught_by_a_kept_checkpoint_of_the_last_entry(
-    registry_url, kept_checkpoint, tmp_path, guards_restored
+    registry_url, kept_checkpoint, tmp_path, restore_triggers
 ):
-    unguard("ledger_entries", "ledger_checkpoints")
+    drop_triggers()
     db.session.execute(text("DELETE FROM ledger_checkpoints WHERE seq = 3"))
     db.session.execute(text("DELETE FROM ledger_entries WHERE seq = 3"))
     db.session.commit()
@@ -259,14 +233,14 @@ def test_a_cut_tail_is_caught_by_a_kept_checkpoint_of_the_last_entry(
 
 
 def test_a_rewrite_re_signed_with_the_ledger_key_passes_unless_someone_kept_a_checkpoint(
-    registry_url, kept_email, guards_restored
+    registry_url, kept_email, restore_triggers
 ):
     """What the tool cannot see alone, and why signatories are sent their checkpoint."""
     from turkicnet.protocol import keys
     from turkicnet.protocol import ledger as chain
     from turkicnet.protocol.models import Checkpoint, LedgerEntry
 
-    unguard("ledger_entries", "ledger_checkpoints")
+    drop_triggers()
     db.session.execute(text("DELETE FROM ledger_checkpoints"))
     previous, private_key = chain.GENESIS_HASH, keys.signing_key()
     for entry in db.session.scalars(db.select(LedgerEntry).order_by(LedgerEntry.seq)).all():
