@@ -44,7 +44,9 @@ class Defaults:
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    #: every login attempt from one client address
     LOGIN_LIMIT_PER_IP = "20 per 10 minutes"
+    #: failed logins to one account from one client address (the owner elsewhere is not locked out)
     LOGIN_LIMIT_PER_ACCOUNT = "8 per 10 minutes"
 
     ARGON2_PROFILE = "RFC_9106_LOW_MEMORY"
