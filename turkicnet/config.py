@@ -42,12 +42,19 @@ class Defaults:
     MAX_LETTER_SIZE = 10 * 1024 * 1024
 
     RATELIMIT_ENABLED = True
-    RATELIMIT_STORAGE_URI = "memory://"
+    #: where rate-limit counters live: REDIS_URL when that is set, else each process's memory
+    RATELIMIT_STORAGE_URI = ""
+    REDIS_URL = ""
+    #: the operator's word that one process serves the site (production then accepts memory://)
+    SINGLE_PROCESS = False
     RATELIMIT_HEADERS_ENABLED = True
     #: every login attempt from one client address
     LOGIN_LIMIT_PER_IP = "20 per 10 minutes"
     #: failed logins to one account from one client address (the owner elsewhere is not locked out)
     LOGIN_LIMIT_PER_ACCOUNT = "8 per 10 minutes"
+    #: signing and withdrawing: per signatory, and (higher, for a shared address) per address
+    SIGN_LIMIT_PER_USER = "10 per 10 minutes"
+    SIGN_LIMIT_PER_IP = "50 per 10 minutes"
 
     ARGON2_PROFILE = "RFC_9106_LOW_MEMORY"
     EMAIL_TOKEN_MAX_AGE = 3 * 24 * 3600
@@ -105,9 +112,11 @@ def load_config(app, test_config: dict | None = None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
     if os.environ.get("REDIS_URL"):
         app.config["REDIS_URL"] = os.environ["REDIS_URL"]
-        app.config["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
     if test_config:
         app.config.update(test_config)
+    app.config["RATELIMIT_STORAGE_URI"] = (
+        app.config["RATELIMIT_STORAGE_URI"] or app.config["REDIS_URL"] or "memory://"
+    )
 
     instance = Path(app.instance_path)
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
@@ -120,7 +129,19 @@ def load_config(app, test_config: dict | None = None) -> None:
     if app.config["PRODUCTION"]:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
+        _require_shared_counters(app)
     _ensure_secret_key(app)
+
+
+def _require_shared_counters(app) -> None:
+    """Counters in memory are per process: with several workers every limit multiplies."""
+    in_memory = app.config["RATELIMIT_STORAGE_URI"].startswith("memory://")
+    if app.config["RATELIMIT_ENABLED"] and in_memory and not app.config["SINGLE_PROCESS"]:
+        raise RuntimeError(
+            "TURKICNET_PRODUCTION is set and the rate-limit counters would live in each process's "
+            "memory: set REDIS_URL (one Redis shared by every process and host), or "
+            "TURKICNET_SINGLE_PROCESS=1 if exactly one process serves the site."
+        )
 
 
 def _ensure_secret_key(app) -> None:

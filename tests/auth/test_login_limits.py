@@ -80,3 +80,42 @@ def test_the_per_address_limit_is_higher_than_the_per_account_limit():
     per_account, per_address = parse(Defaults.LOGIN_LIMIT_PER_ACCOUNT), parse(Defaults.LOGIN_LIMIT_PER_IP)
     assert per_account.get_expiry() == per_address.get_expiry()
     assert per_address.amount > per_account.amount
+
+
+# ---------------------------------------------------------------- several processes (F-11)
+
+
+def fail_from_the_attackers_address(app, times: int) -> list[int]:
+    client = app.test_client()
+    return [log_in(client, "not the password 00", ATTACKER).status_code for _ in range(times)]
+
+
+def test_two_app_processes_on_one_redis_share_the_login_counter(make_app, redis_url):
+    import redis
+
+    first = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=redis_url)
+    with first.app_context():
+        services.register_user(email=EMAIL, full_name="Gulnara Abdrakhmanova", position="", password=PASSWORD)
+        db.session.remove()
+    allowed = allowed_failures(first)
+    assert fail_from_the_attackers_address(first, allowed) == [200] * allowed
+
+    # A second worker: its own app and limiter storage, the same Redis.
+    second = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=redis_url)
+
+    assert fail_from_the_attackers_address(second, 1) == [429]
+    assert log_in(second.test_client(), PASSWORD, OWNER).status_code == 302
+    keys = [key.decode() for key in redis.Redis.from_url(redis_url).keys("*")]
+    assert any("login-account:" in key for key in keys)
+    assert not any(EMAIL in key for key in keys), "the counter store holds no e-mail addresses"
+
+
+def test_with_counters_in_memory_a_second_process_starts_from_zero(make_app):
+    """Why production refuses ``memory://`` unless one process serves the site."""
+    first = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
+    allowed = allowed_failures(first)
+    assert fail_from_the_attackers_address(first, allowed + 1)[-1] == 429
+
+    second = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
+
+    assert fail_from_the_attackers_address(second, 1) == [200]

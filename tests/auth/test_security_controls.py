@@ -12,15 +12,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import PASSWORD, base_config, is_logged_in
+from tests.conftest import PASSWORD, PRODUCTION_SECRET_KEY, base_config, is_logged_in
 from turkicnet import create_app
 from turkicnet.auth import passwords, services
 from turkicnet.auth.models import User
 from turkicnet.config import Defaults
 from turkicnet.core.models import AuditEvent
 from turkicnet.extensions import db
-
-STRONG_KEY = "k3y-for-the-production-test-0123456789-abcdef"
 
 
 def text(response) -> str:
@@ -56,13 +54,6 @@ def set_cookies(response) -> dict[str, dict[str, str | bool]]:
 def expires_in(cookie: dict) -> timedelta:
     expires = datetime.strptime(cookie["expires"], "%a, %d %b %Y %H:%M:%S GMT").replace(tzinfo=UTC)
     return expires - datetime.now(UTC)
-
-
-@pytest.fixture
-def production() -> dict:
-    """What production needs besides ``PRODUCTION``: a strong key (``make_app`` gives every app
-    the session's ledger key file)."""
-    return {"PRODUCTION": True, "SECRET_KEY": STRONG_KEY}
 
 
 def add_user(email="gulnara@example.kz", password=PASSWORD) -> User:
@@ -367,5 +358,5 @@ def test_production_refuses_to_start_without_the_ledger_key_file(make_app, produ
 
 def test_production_starts_with_a_strong_secret_key(make_app, production):
     app = make_app(**production)
-    assert app.config["SECRET_KEY"] == STRONG_KEY
+    assert app.config["SECRET_KEY"] == PRODUCTION_SECRET_KEY
     assert app.config["SESSION_COOKIE_SECURE"] is True and app.config["REMEMBER_COOKIE_SECURE"] is True
