@@ -23,11 +23,15 @@ class Defaults:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_NAME = "remember_token"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = False
-    REMEMBER_COOKIE_DURATION = 30 * 24 * 3600
-    PERMANENT_SESSION_LIFETIME = 12 * 3600
+    REMEMBER_COOKIE_DURATION = 14 * 24 * 3600  # never for admins and signatories (auth/sessions.py)
+    #: a session ends after this many seconds without a request, and this long after its login;
+    #: PERMANENT_SESSION_LIFETIME (the cookie's own lifetime) follows the idle timeout
+    SESSION_IDLE_TIMEOUT = 30 * 60
+    SESSION_ABSOLUTE_TIMEOUT = 8 * 3600
 
     # A signatory may read a long text before submitting: tokens live for hours.
     WTF_CSRF_TIME_LIMIT = 12 * 3600
@@ -126,11 +130,26 @@ def load_config(app, test_config: dict | None = None) -> None:
     app.config["UPLOAD_DIR"] = app.config["UPLOAD_DIR"] or str(instance / "uploads")
     if app.config["MAIL_DELIVERY"] not in ("after_response", "outbox"):
         raise RuntimeError("TURKICNET_MAIL_DELIVERY is 'after_response' or 'outbox'.")
+    app.config["PERMANENT_SESSION_LIFETIME"] = app.config["SESSION_IDLE_TIMEOUT"]
     if app.config["PRODUCTION"]:
-        app.config["SESSION_COOKIE_SECURE"] = True
-        app.config["REMEMBER_COOKIE_SECURE"] = True
+        _host_only_secure_cookies(app)
         _require_shared_counters(app)
     _ensure_secret_key(app)
+
+
+def _host_only_secure_cookies(app) -> None:
+    """``__Host-`` cookies: sent over HTTPS only, to this host only, for the whole site (the
+    prefix makes browsers refuse them otherwise, so development over HTTP keeps plain names)."""
+    app.config.update(
+        SESSION_COOKIE_NAME="__Host-session",
+        SESSION_COOKIE_SECURE=True,
+        SESSION_COOKIE_PATH="/",
+        SESSION_COOKIE_DOMAIN=None,
+        REMEMBER_COOKIE_NAME="__Host-remember",
+        REMEMBER_COOKIE_SECURE=True,
+        REMEMBER_COOKIE_PATH="/",
+        REMEMBER_COOKIE_DOMAIN=None,
+    )
 
 
 def _require_shared_counters(app) -> None:

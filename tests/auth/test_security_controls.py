@@ -302,7 +302,7 @@ def log_in_for_cookies(app, remember: bool):
     )
 
 
-def test_the_session_cookie_is_httponly_samesite_lax_and_lasts_twelve_hours(make_app):
+def test_the_session_cookie_is_httponly_samesite_lax_and_lasts_thirty_minutes(make_app):
     response = log_in_for_cookies(make_app(), remember=False)
 
     cookies = set_cookies(response)
@@ -311,17 +311,17 @@ def test_the_session_cookie_is_httponly_samesite_lax_and_lasts_twelve_hours(make
     assert session_cookie["httponly"] is True
     assert session_cookie["samesite"] == "Lax"
     assert session_cookie["path"] == "/" and "domain" not in session_cookie
-    assert timedelta(hours=11, minutes=59) < expires_in(session_cookie) <= timedelta(hours=12)
+    assert timedelta(minutes=29) < expires_in(session_cookie) <= timedelta(minutes=30)
 
 
-def test_the_remember_me_cookie_is_httponly_samesite_lax_and_lasts_thirty_days(make_app):
+def test_the_remember_me_cookie_is_httponly_samesite_lax_and_lasts_fourteen_days(make_app):
     response = log_in_for_cookies(make_app(), remember=True)
 
     remember = set_cookies(response)["remember_token"]
     assert remember["httponly"] is True
     assert remember["samesite"] == "Lax"
     assert remember["path"] == "/" and "domain" not in remember
-    assert timedelta(days=29, hours=23) < expires_in(remember) <= timedelta(days=30)
+    assert timedelta(days=13, hours=23) < expires_in(remember) <= timedelta(days=14)
 
 
 def test_outside_production_the_cookies_are_not_marked_secure(make_app):
@@ -335,7 +335,7 @@ def test_in_production_both_cookies_are_secure(make_app, production):
 
     cookies = set_cookies(log_in_for_cookies(app, remember=True))
 
-    for name in ("session", "remember_token"):
+    for name in ("__Host-session", "__Host-remember"):
         assert cookies[name]["secure"] is True, name
         assert cookies[name]["httponly"] is True and cookies[name]["samesite"] == "Lax", name
 

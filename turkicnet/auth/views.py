@@ -23,7 +23,7 @@ from ..core.mail import OPTIONAL_CATEGORIES
 from ..core.permissions import forget_current_viewer
 from ..core.webutil import attach_error, is_safe_next, redirect_next
 from ..extensions import limiter
-from . import services
+from . import services, sessions
 from .forms import (
     ChangePasswordForm,
     LoginForm,
@@ -146,11 +146,20 @@ def login():
             attach_error(form, error)
         else:
             services.log_in(user, form.password.data)
+            remember = form.remember.data and sessions.may_be_remembered(user)
             session.clear()  # a fresh session on login: nothing planted before survives
-            login_user(user, remember=form.remember.data)
+            login_user(user, remember=remember)
+            sessions.start()
             forget_current_viewer()
-            session.permanent = True
             flash(_("Welcome, %(name)s.", name=user.full_name), "success")
+            if form.remember.data and not remember:
+                flash(
+                    _(
+                        "You were not kept logged in: administrators and people who may sign "
+                        "for a center log in each time."
+                    ),
+                    "info",
+                )
             return redirect_next("auth.profile")
     return render_template("auth/login.html", form=form)
 

@@ -4,13 +4,17 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """The center pages, the labels templates show, this feature's notices and mail."""
+    """The center pages, the labels templates show, this feature's notices and mail; and no
+    remember-me cookie for people who may sign for a center."""
+    from ..auth import sessions
     from ..core import mail, notifications
     from . import labels
     from . import permissions as center_permissions
+    from .services.staff import may_sign_for_a_center
     from .views import bp
 
     app.register_blueprint(bp)
+    sessions.refuse_remember_me_for(may_sign_for_a_center)
     notifications.register_kinds(labels.NOTICES)
     mail.register_category("center_decisions")
     for category, label in labels.OPTIONAL_MAIL.items():
