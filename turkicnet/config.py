@@ -4,14 +4,23 @@
 ``TURKICNET_<NAME>`` environment variable.
 """
 
+import math
 import os
 import secrets
+from collections import Counter
 from pathlib import Path
 
+from zxcvbn import zxcvbn
+
 WEAK_SECRETS = {"", "dev", "changeme", "secret", "development", "test"}
+#: what production asks of its secret key (and of each fallback key)
+SECRET_KEY_MIN_LENGTH = 32
+SECRET_KEY_MIN_BITS = 128
 
 
 class Defaults:
+    #: old keys that still verify sessions and links after a rotation (the key signs)
+    SECRET_KEY_FALLBACKS: list = []
     SQLALCHEMY_DATABASE_URI = ""  # filled in by load_config: SQLite in instance/
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     PRODUCTION = False
@@ -163,15 +172,35 @@ def _require_shared_counters(app) -> None:
         )
 
 
+def secret_key_bits(key: str) -> float:
+    """A cautious estimate of a key's entropy in bits: the smaller of its Shannon estimate
+    (its length times the entropy of its own character frequencies) and zxcvbn's, which
+    also sees repeats, runs, keyboard walks and words. 32 random bytes from ``secrets``
+    score well over 128 either way, as hex or URL-safe text."""
+    if not key:
+        return 0.0
+    shannon = -sum(count * math.log2(count / len(key)) for count in Counter(key).values())
+    guesses = float(zxcvbn(key[:72])["guesses_log10"]) * math.log2(10)
+    return min(shannon, guesses)
+
+
+def _check_production_secret(key: str, setting: str) -> None:
+    if key in WEAK_SECRETS or len(key) < SECRET_KEY_MIN_LENGTH or secret_key_bits(key) < SECRET_KEY_MIN_BITS:
+        raise RuntimeError(
+            f"TURKICNET_PRODUCTION is set: {setting} needs a strong key shared by every host, "
+            f"at least {SECRET_KEY_MIN_LENGTH} random characters (about {SECRET_KEY_MIN_BITS} bits); "
+            "make one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+        )
+
+
 def _ensure_secret_key(app) -> None:
     """Use the configured key; in development only, generate one into ``instance/``."""
     key = app.config.get("SECRET_KEY") or ""
     if app.config["PRODUCTION"]:
-        if key in WEAK_SECRETS or len(key) < 32:
-            raise RuntimeError(
-                "TURKICNET_PRODUCTION is set: give a strong TURKICNET_SECRET_KEY "
-                "(at least 32 characters) shared by every host."
-            )
+        _check_production_secret(key, "TURKICNET_SECRET_KEY")
+        # A fallback still verifies sessions: a weak one would be as bad as a weak key.
+        for fallback in app.config["SECRET_KEY_FALLBACKS"]:
+            _check_production_secret(fallback, "each of TURKICNET_SECRET_KEY_FALLBACKS")
         if not app.config["LEDGER_KEY_FILE"]:
             raise RuntimeError(
                 "TURKICNET_PRODUCTION is set: give TURKICNET_LEDGER_KEY_FILE, the ledger's Ed25519 "

@@ -4,8 +4,12 @@
 breaks one thing.
 """
 
+import os
+import secrets
+
 import pytest
 
+from turkicnet.core.errors import InvalidState
 from turkicnet.extensions import limiter
 
 # ---------------------------------------------------------------- rate-limit counters (F-11)
@@ -53,3 +57,118 @@ def test_an_explicit_storage_uri_wins_over_redis_url(make_app, monkeypatch):
     app = make_app(RATELIMIT_STORAGE_URI="memory://")
 
     assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
+# ---------------------------------------------------------------- the secret key (F-14)
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["a" * 36, "x" * 40, "0123456789abcdef" * 4, "abcdefghijklmnopqrstuvwxyz0123456789ABCDEF", "ab" * 32],
+    ids=["36-a", "40-x", "repeated-hex-run", "alphabet", "two-letters"],
+)
+def test_production_refuses_a_long_secret_key_with_little_entropy(make_app, production, key):
+    with pytest.raises(RuntimeError, match="TURKICNET_SECRET_KEY"):
+        make_app(**{**production, "SECRET_KEY": key})
+
+
+@pytest.mark.parametrize("make_key", [lambda: secrets.token_hex(32), lambda: secrets.token_urlsafe(32)],
+                         ids=["token_hex", "token_urlsafe"])  # fmt: skip
+def test_production_accepts_a_key_made_by_the_secrets_module(make_app, production, make_key):
+    key = make_key()
+
+    app = make_app(**{**production, "SECRET_KEY": key})
+
+    assert app.config["SECRET_KEY"] == key
+
+
+@pytest.mark.parametrize("make_key", [secrets.token_hex, secrets.token_urlsafe], ids=["hex", "urlsafe"])
+def test_the_estimate_gives_every_32_byte_random_key_at_least_128_bits(make_key):
+    from turkicnet.config import secret_key_bits
+
+    assert min(secret_key_bits(make_key(32)) for _ in range(200)) >= 128
+
+
+def test_production_refuses_a_weak_fallback_key_as_it_would_a_weak_key(make_app, production):
+    with pytest.raises(RuntimeError, match="TURKICNET_SECRET_KEY_FALLBACKS"):
+        make_app(**production, SECRET_KEY_FALLBACKS=[secrets.token_urlsafe(32), "changeme" * 5])
+
+
+def test_fallback_keys_are_read_comma_separated_from_the_environment(make_app, monkeypatch):
+    old, older = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    monkeypatch.setenv("TURKICNET_SECRET_KEY_FALLBACKS", f"{old}, {older}")
+
+    app = make_app()
+
+    assert app.config["SECRET_KEY_FALLBACKS"] == [old, older]
+
+
+def test_after_a_rotation_sessions_and_links_made_with_the_old_key_still_work(make_app, make_user):
+    from tests.conftest import PASSWORD, is_logged_in
+    from turkicnet.auth import services
+
+    old_key, new_key = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    before = make_app(SECRET_KEY=old_key)
+    user = make_user(verified=False)
+    browser = before.test_client()
+    assert browser.post("/auth/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    cookie = browser.get_cookie("session").value
+    with before.test_request_context():
+        token = services.verification_token(user)
+
+    def visitor(app):
+        client = app.test_client()
+        client.set_cookie("session", cookie)
+        return client
+
+    rotated = make_app(SECRET_KEY=new_key, SECRET_KEY_FALLBACKS=[old_key])
+    assert is_logged_in(visitor(rotated)), "the session cookie signed with the old key"
+    with rotated.test_request_context():
+        assert services.user_for_verification_token(token).id == user.id
+
+    forgotten = make_app(SECRET_KEY=new_key)
+    assert not is_logged_in(visitor(forgotten)), "without the fallback the old cookie is refused"
+    with forgotten.test_request_context(), pytest.raises(InvalidState):
+        services.user_for_verification_token(token)
+
+
+# ---------------------------------------------------------------- the ledger key (F-14)
+
+
+def test_production_refuses_to_start_when_the_ledger_key_file_is_missing(make_app, production, tmp_path):
+    missing = tmp_path / "nowhere" / "ledger_key.pem"
+
+    with pytest.raises(RuntimeError, match=r"TURKICNET_LEDGER_KEY_FILE.*nowhere/ledger_key\.pem"):
+        make_app(**production, LEDGER_KEY_FILE=str(missing))
+
+
+def test_production_refuses_to_start_when_the_ledger_key_file_holds_no_key(make_app, production, tmp_path):
+    garbage = tmp_path / "ledger_key.pem"
+    garbage.write_text("not a key\n")
+
+    with pytest.raises(RuntimeError, match="TURKICNET_LEDGER_KEY_FILE"):
+        make_app(**production, LEDGER_KEY_FILE=str(garbage))
+
+
+def test_production_refuses_to_start_when_the_ledger_key_file_cannot_be_read(
+    make_app, production, tmp_path, ledger_key_file
+):
+    if os.geteuid() == 0:
+        pytest.skip("root reads any file")
+    unreadable = tmp_path / "ledger_key.pem"
+    unreadable.write_bytes(ledger_key_file.read_bytes())
+    unreadable.chmod(0)
+
+    with pytest.raises(RuntimeError, match="TURKICNET_LEDGER_KEY_FILE"):
+        make_app(**production, LEDGER_KEY_FILE=str(unreadable))
+
+
+def test_production_loads_the_ledger_key_once_at_start(make_app, production, ledger_key_file):
+    from turkicnet.protocol.keys import key_id, signing_key
+
+    app = make_app(**production)
+
+    loaded = app.extensions["turkicnet_ledger_key"]
+    with app.app_context():
+        assert signing_key() is loaded
+        assert len(key_id(loaded)) == 16

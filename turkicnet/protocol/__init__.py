@@ -6,13 +6,15 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """The protocol pages and CLI, how a viewer's standing is read, the labels templates show."""
     from ..core.permissions import set_viewer_builder
-    from . import labels, standing
+    from . import keys, labels, standing
     from .cli import protocol_cli
     from .views import bp
 
     app.register_blueprint(bp)
     app.cli.add_command(protocol_cli)
     set_viewer_builder(standing.viewer_for)
+    if app.config["PRODUCTION"]:
+        keys.load_at_start(app)
     app.jinja_env.globals.update(
         protocol_status_labels=labels.STATUS_LABELS,
         standing_labels=labels.STANDING_LABELS,
