@@ -184,8 +184,9 @@ PRODUCTION_SECRET_KEY = "Qm4Xc1v-9TzR2kLp0sWbN7yHd3fJ6gAe8uKiVoZt5Cw"
 @pytest.fixture
 def production() -> dict:
     """What production needs besides ``PRODUCTION``: a strong key (``make_app`` gives every app
-    the session's ledger key file)."""
-    return {"PRODUCTION": True, "SECRET_KEY": PRODUCTION_SECRET_KEY}
+    the session's ledger key file), and the test client's host among the trusted ones, as an
+    operator names an extra host."""
+    return {"PRODUCTION": True, "SECRET_KEY": PRODUCTION_SECRET_KEY, "TRUSTED_HOSTS": ["localhost"]}
 
 
 @pytest.fixture

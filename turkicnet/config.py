@@ -9,6 +9,7 @@ import os
 import secrets
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from zxcvbn import zxcvbn
 
@@ -21,6 +22,8 @@ SECRET_KEY_MIN_BITS = 128
 class Defaults:
     #: old keys that still verify sessions and links after a rotation (the key signs)
     SECRET_KEY_FALLBACKS: list = []
+    #: Host names answered besides BASE_URL's (production answers only those, others get 400)
+    TRUSTED_HOSTS: list = []
     SQLALCHEMY_DATABASE_URI = ""  # filled in by load_config: SQLite in instance/
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     PRODUCTION = False
@@ -140,10 +143,26 @@ def load_config(app, test_config: dict | None = None) -> None:
     if app.config["MAIL_DELIVERY"] not in ("after_response", "outbox"):
         raise RuntimeError("TURKICNET_MAIL_DELIVERY is 'after_response' or 'outbox'.")
     app.config["PERMANENT_SESSION_LIFETIME"] = app.config["SESSION_IDLE_TIMEOUT"]
+    app.config["TRUSTED_HOSTS"] = _trusted_hosts(app)
     if app.config["PRODUCTION"]:
         _host_only_secure_cookies(app)
         _require_shared_counters(app)
     _ensure_secret_key(app)
+
+
+def _trusted_hosts(app) -> list[str] | None:
+    """In production, BASE_URL's host and the extra names: a request for any other Host gets
+    400, so no absolute URL, redirect or cache key can carry a stranger's host name. In
+    development every host is answered unless names are given."""
+    extra = [name.strip() for name in app.config["TRUSTED_HOSTS"] or [] if name.strip()]
+    if not app.config["PRODUCTION"]:
+        return extra or None
+    base_host = urlsplit(app.config["BASE_URL"]).hostname
+    if not base_host:
+        raise RuntimeError(
+            "TURKICNET_PRODUCTION is set: TURKICNET_BASE_URL needs a host, as https://turkicnet.example"
+        )
+    return list(dict.fromkeys([base_host, *extra]))
 
 
 def _host_only_secure_cookies(app) -> None:

@@ -172,3 +172,37 @@ def test_production_loads_the_ledger_key_once_at_start(make_app, production, led
     with app.app_context():
         assert signing_key() is loaded
         assert len(key_id(loaded)) == 16
+
+
+# ---------------------------------------------------------------- trusted hosts (F-10)
+
+
+def test_production_trusts_the_base_urls_host_and_the_extra_names(make_app, production, monkeypatch):
+    monkeypatch.setenv("TURKICNET_TRUSTED_HOSTS", "www.turkicnet.example, turkicnet.internal")
+    del production["TRUSTED_HOSTS"]  # read from the environment this time
+
+    app = make_app(**{**production, "BASE_URL": "https://turkicnet.example:8443/"})
+
+    assert app.config["TRUSTED_HOSTS"] == ["turkicnet.example", "www.turkicnet.example", "turkicnet.internal"]
+
+
+def test_in_production_an_unknown_host_gets_the_sites_400_page(make_app, production):
+    app = make_app(**{**production, "BASE_URL": "https://turkicnet.example"})
+    client = app.test_client()
+
+    refused = client.get("/centers", headers={"Host": "evil.example"})
+    answered = client.get("/centers", headers={"Host": "turkicnet.example"})
+
+    assert refused.status_code == 400
+    page = refused.get_data(as_text=True)
+    assert "<h1>The request could not be handled</h1>" in page
+    assert '<a class="brand" href="/">TurkicNet</a>' in page and '<footer class="site-footer">' in page
+    assert "evil.example" not in page
+    assert answered.status_code == 200
+
+
+def test_outside_production_any_host_is_answered(make_app):
+    app = make_app()
+
+    assert app.config["TRUSTED_HOSTS"] is None
+    assert app.test_client().get("/centers", headers={"Host": "evil.example"}).status_code == 200
