@@ -23,6 +23,8 @@ from turkicnet.extensions import db
 
 PASSWORD = "quiet orbit lantern 58 meadow"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+#: The Redis database the tests that need a real Redis may empty (theirs alone).
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
 #: Tables the migrations fill with data: restored to that data after every test (PostgreSQL).
 SEEDED_TABLES = ("countries", "events", "sections", "topics")
 _seed_rows: dict[str, list[dict]] = {}
@@ -172,6 +174,32 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+#: A key as ``secrets.token_urlsafe(32)`` makes one: what production accepts.
+PRODUCTION_SECRET_KEY = "Qm4Xc1v-9TzR2kLp0sWbN7yHd3fJ6gAe8uKiVoZt5Cw"
+
+
+@pytest.fixture
+def production() -> dict:
+    """What production needs besides ``PRODUCTION``: a strong key (``make_app`` gives every app
+    the session's ledger key file), and the test client's host among the trusted ones, as an
+    operator names an extra host."""
+    return {"PRODUCTION": True, "SECRET_KEY": PRODUCTION_SECRET_KEY, "TRUSTED_HOSTS": ["localhost"]}
+
+
+@pytest.fixture
+def redis_url():
+    """``TEST_REDIS_URL``, emptied before and after the test; the test is skipped without Redis."""
+    redis = pytest.importorskip("redis")
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        client.flushdb()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"no Redis at {REDIS_URL}")
+    yield REDIS_URL
+    client.flushdb()
+    client.close()
 
 
 # ---------------------------------------------------------------- factories

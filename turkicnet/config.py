@@ -4,14 +4,26 @@
 ``TURKICNET_<NAME>`` environment variable.
 """
 
+import math
 import os
 import secrets
+from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from zxcvbn import zxcvbn
 
 WEAK_SECRETS = {"", "dev", "changeme", "secret", "development", "test"}
+#: what production asks of its secret key (and of each fallback key)
+SECRET_KEY_MIN_LENGTH = 32
+SECRET_KEY_MIN_BITS = 128
 
 
 class Defaults:
+    #: old keys that still verify sessions and links after a rotation (the key signs)
+    SECRET_KEY_FALLBACKS: list = []
+    #: Host names answered besides BASE_URL's (production answers only those, others get 400)
+    TRUSTED_HOSTS: list = []
     SQLALCHEMY_DATABASE_URI = ""  # filled in by load_config: SQLite in instance/
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     #: How long a SQLite write waits for another writer's lock before the page says "busy" (ms).
@@ -25,11 +37,15 @@ class Defaults:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_NAME = "remember_token"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = False
-    REMEMBER_COOKIE_DURATION = 30 * 24 * 3600
-    PERMANENT_SESSION_LIFETIME = 12 * 3600
+    REMEMBER_COOKIE_DURATION = 14 * 24 * 3600  # never for admins and signatories (auth/sessions.py)
+    #: a session ends after this many seconds without a request, and this long after its login;
+    #: PERMANENT_SESSION_LIFETIME (the cookie's own lifetime) follows the idle timeout
+    SESSION_IDLE_TIMEOUT = 30 * 60
+    SESSION_ABSOLUTE_TIMEOUT = 8 * 3600
 
     # A signatory may read a long text before submitting: tokens live for hours.
     WTF_CSRF_TIME_LIMIT = 12 * 3600
@@ -44,10 +60,19 @@ class Defaults:
     MAX_LETTER_SIZE = 10 * 1024 * 1024
 
     RATELIMIT_ENABLED = True
-    RATELIMIT_STORAGE_URI = "memory://"
+    #: where rate-limit counters live: REDIS_URL when that is set, else each process's memory
+    RATELIMIT_STORAGE_URI = ""
+    REDIS_URL = ""
+    #: the operator's word that one process serves the site (production then accepts memory://)
+    SINGLE_PROCESS = False
     RATELIMIT_HEADERS_ENABLED = True
+    #: every login attempt from one client address
     LOGIN_LIMIT_PER_IP = "20 per 10 minutes"
+    #: failed logins to one account from one client address (the owner elsewhere is not locked out)
     LOGIN_LIMIT_PER_ACCOUNT = "8 per 10 minutes"
+    #: signing and withdrawing: per signatory, and (higher, for a shared address) per address
+    SIGN_LIMIT_PER_USER = "10 per 10 minutes"
+    SIGN_LIMIT_PER_IP = "50 per 10 minutes"
 
     ARGON2_PROFILE = "RFC_9106_LOW_MEMORY"
     EMAIL_TOKEN_MAX_AGE = 3 * 24 * 3600
@@ -118,9 +143,11 @@ def load_config(app, test_config: dict | None = None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
     if os.environ.get("REDIS_URL"):
         app.config["REDIS_URL"] = os.environ["REDIS_URL"]
-        app.config["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
     if test_config:
         app.config.update(test_config)
+    app.config["RATELIMIT_STORAGE_URI"] = (
+        app.config["RATELIMIT_STORAGE_URI"] or app.config["REDIS_URL"] or "memory://"
+    )
 
     instance = Path(app.instance_path)
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
@@ -133,21 +160,84 @@ def load_config(app, test_config: dict | None = None) -> None:
             "TURKICNET_MAIL_DELIVERY can only be 'outbox': the web process writes the outbox and "
             "`flask --app wsgi worker` sends it (the web process no longer sends mail itself)."
         )
+    app.config["PERMANENT_SESSION_LIFETIME"] = app.config["SESSION_IDLE_TIMEOUT"]
+    app.config["TRUSTED_HOSTS"] = _trusted_hosts(app)
     if app.config["PRODUCTION"]:
-        app.config["SESSION_COOKIE_SECURE"] = True
-        app.config["REMEMBER_COOKIE_SECURE"] = True
+        _host_only_secure_cookies(app)
+        _require_shared_counters(app)
     _ensure_secret_key(app)
+
+
+def _trusted_hosts(app) -> list[str] | None:
+    """In production, BASE_URL's host and the extra names: a request for any other Host gets
+    400, so no absolute URL, redirect or cache key can carry a stranger's host name. In
+    development every host is answered unless names are given."""
+    extra = [name.strip() for name in app.config["TRUSTED_HOSTS"] or [] if name.strip()]
+    if not app.config["PRODUCTION"]:
+        return extra or None
+    base_host = urlsplit(app.config["BASE_URL"]).hostname
+    if not base_host:
+        raise RuntimeError(
+            "TURKICNET_PRODUCTION is set: TURKICNET_BASE_URL needs a host, as https://turkicnet.example"
+        )
+    return list(dict.fromkeys([base_host, *extra]))
+
+
+def _host_only_secure_cookies(app) -> None:
+    """``__Host-`` cookies: sent over HTTPS only, to this host only, for the whole site (the
+    prefix makes browsers refuse them otherwise, so development over HTTP keeps plain names)."""
+    app.config.update(
+        SESSION_COOKIE_NAME="__Host-session",
+        SESSION_COOKIE_SECURE=True,
+        SESSION_COOKIE_PATH="/",
+        SESSION_COOKIE_DOMAIN=None,
+        REMEMBER_COOKIE_NAME="__Host-remember",
+        REMEMBER_COOKIE_SECURE=True,
+        REMEMBER_COOKIE_PATH="/",
+        REMEMBER_COOKIE_DOMAIN=None,
+    )
+
+
+def _require_shared_counters(app) -> None:
+    """Counters in memory are per process: with several workers every limit multiplies."""
+    in_memory = app.config["RATELIMIT_STORAGE_URI"].startswith("memory://")
+    if app.config["RATELIMIT_ENABLED"] and in_memory and not app.config["SINGLE_PROCESS"]:
+        raise RuntimeError(
+            "TURKICNET_PRODUCTION is set and the rate-limit counters would live in each process's "
+            "memory: set REDIS_URL (one Redis shared by every process and host), or "
+            "TURKICNET_SINGLE_PROCESS=1 if exactly one process serves the site."
+        )
+
+
+def secret_key_bits(key: str) -> float:
+    """A cautious estimate of a key's entropy in bits: the smaller of its Shannon estimate
+    (its length times the entropy of its own character frequencies) and zxcvbn's, which
+    also sees repeats, runs, keyboard walks and words. 32 random bytes from ``secrets``
+    score well over 128 either way, as hex or URL-safe text."""
+    if not key:
+        return 0.0
+    shannon = -sum(count * math.log2(count / len(key)) for count in Counter(key).values())
+    guesses = float(zxcvbn(key[:72])["guesses_log10"]) * math.log2(10)
+    return min(shannon, guesses)
+
+
+def _check_production_secret(key: str, setting: str) -> None:
+    if key in WEAK_SECRETS or len(key) < SECRET_KEY_MIN_LENGTH or secret_key_bits(key) < SECRET_KEY_MIN_BITS:
+        raise RuntimeError(
+            f"TURKICNET_PRODUCTION is set: {setting} needs a strong key shared by every host, "
+            f"at least {SECRET_KEY_MIN_LENGTH} random characters (about {SECRET_KEY_MIN_BITS} bits); "
+            "make one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+        )
 
 
 def _ensure_secret_key(app) -> None:
     """Use the configured key; in development only, generate one into ``instance/``."""
     key = app.config.get("SECRET_KEY") or ""
     if app.config["PRODUCTION"]:
-        if key in WEAK_SECRETS or len(key) < 32:
-            raise RuntimeError(
-                "TURKICNET_PRODUCTION is set: give a strong TURKICNET_SECRET_KEY "
-                "(at least 32 characters) shared by every host."
-            )
+        _check_production_secret(key, "TURKICNET_SECRET_KEY")
+        # A fallback still verifies sessions: a weak one would be as bad as a weak key.
+        for fallback in app.config["SECRET_KEY_FALLBACKS"]:
+            _check_production_secret(fallback, "each of TURKICNET_SECRET_KEY_FALLBACKS")
         if not app.config["LEDGER_KEY_FILE"]:
             raise RuntimeError(
                 "TURKICNET_PRODUCTION is set: give TURKICNET_LEDGER_KEY_FILE, the ledger's Ed25519 "

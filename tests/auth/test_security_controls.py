@@ -12,15 +12,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import PASSWORD, base_config, is_logged_in
+from tests.conftest import PASSWORD, PRODUCTION_SECRET_KEY, base_config, is_logged_in
 from turkicnet import create_app
 from turkicnet.auth import passwords, services
 from turkicnet.auth.models import User
 from turkicnet.config import Defaults
 from turkicnet.core.models import AuditEvent
 from turkicnet.extensions import db
-
-STRONG_KEY = "k3y-for-the-production-test-0123456789-abcdef"
 
 
 def text(response) -> str:
@@ -56,13 +54,6 @@ def set_cookies(response) -> dict[str, dict[str, str | bool]]:
 def expires_in(cookie: dict) -> timedelta:
     expires = datetime.strptime(cookie["expires"], "%a, %d %b %Y %H:%M:%S GMT").replace(tzinfo=UTC)
     return expires - datetime.now(UTC)
-
-
-@pytest.fixture
-def production() -> dict:
-    """What production needs besides ``PRODUCTION``: a strong key (``make_app`` gives every app
-    the session's ledger key file)."""
-    return {"PRODUCTION": True, "SECRET_KEY": STRONG_KEY}
 
 
 def add_user(email="gulnara@example.kz", password=PASSWORD) -> User:
@@ -311,7 +302,7 @@ def log_in_for_cookies(app, remember: bool):
     )
 
 
-def test_the_session_cookie_is_httponly_samesite_lax_and_lasts_twelve_hours(make_app):
+def test_the_session_cookie_is_httponly_samesite_lax_and_lasts_thirty_minutes(make_app):
     response = log_in_for_cookies(make_app(), remember=False)
 
     cookies = set_cookies(response)
@@ -320,17 +311,17 @@ def test_the_session_cookie_is_httponly_samesite_lax_and_lasts_twelve_hours(make
     assert session_cookie["httponly"] is True
     assert session_cookie["samesite"] == "Lax"
     assert session_cookie["path"] == "/" and "domain" not in session_cookie
-    assert timedelta(hours=11, minutes=59) < expires_in(session_cookie) <= timedelta(hours=12)
+    assert timedelta(minutes=29) < expires_in(session_cookie) <= timedelta(minutes=30)
 
 
-def test_the_remember_me_cookie_is_httponly_samesite_lax_and_lasts_thirty_days(make_app):
+def test_the_remember_me_cookie_is_httponly_samesite_lax_and_lasts_fourteen_days(make_app):
     response = log_in_for_cookies(make_app(), remember=True)
 
     remember = set_cookies(response)["remember_token"]
     assert remember["httponly"] is True
     assert remember["samesite"] == "Lax"
     assert remember["path"] == "/" and "domain" not in remember
-    assert timedelta(days=29, hours=23) < expires_in(remember) <= timedelta(days=30)
+    assert timedelta(days=13, hours=23) < expires_in(remember) <= timedelta(days=14)
 
 
 def test_outside_production_the_cookies_are_not_marked_secure(make_app):
@@ -344,7 +335,7 @@ def test_in_production_both_cookies_are_secure(make_app, production):
 
     cookies = set_cookies(log_in_for_cookies(app, remember=True))
 
-    for name in ("session", "remember_token"):
+    for name in ("__Host-session", "__Host-remember"):
         assert cookies[name]["secure"] is True, name
         assert cookies[name]["httponly"] is True and cookies[name]["samesite"] == "Lax", name
 
@@ -367,5 +358,5 @@ def test_production_refuses_to_start_without_the_ledger_key_file(make_app, produ
 
 def test_production_starts_with_a_strong_secret_key(make_app, production):
     app = make_app(**production)
-    assert app.config["SECRET_KEY"] == STRONG_KEY
+    assert app.config["SECRET_KEY"] == PRODUCTION_SECRET_KEY
     assert app.config["SESSION_COOKIE_SECURE"] is True and app.config["REMEMBER_COOKIE_SECURE"] is True

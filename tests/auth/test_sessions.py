@@ -4,6 +4,8 @@ Each test first shows that the cookie or the second client *did* work, so that a
 afterwards proves the session was ended rather than never started.
 """
 
+import time
+
 import pytest
 
 from tests.conftest import PASSWORD, is_logged_in, outbox_links, path_of
@@ -171,8 +173,23 @@ def test_a_session_for_a_stale_generation_is_refused(app, user):
     with browser.session_transaction() as forged:
         forged["_user_id"] = f"{user.id}:{user.session_generation + 1}"
         forged["_fresh"] = True
+        forged["_login_at"] = forged["_seen_at"] = int(time.time())  # as a login stamps it
     assert not is_logged_in(browser), "a generation that was never issued"
 
     with browser.session_transaction() as session:
         session["_user_id"] = user.get_id()
     assert is_logged_in(browser), "the standing generation works (the cookie is signed by the app)"
+
+
+def test_a_replayed_cookie_with_a_forged_forwarding_header_is_refused_by_the_apps_own_checks(app, user):
+    """Flask-Login's session protection reads X-Forwarded-For, so it is no boundary: the
+    generation and the login stamps are (checklist 13)."""
+    browser = log_in(app.test_client(), user)
+    stolen = browser.get_cookie("session").value
+    browser.post("/auth/logout")
+
+    replay = app.test_client()
+    replay.set_cookie("session", stolen)
+    response = replay.get("/auth/profile", headers={"X-Forwarded-For": "127.0.0.1"})
+
+    assert response.status_code == 302 and response.location.startswith("/auth/login")

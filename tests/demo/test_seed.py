@@ -71,8 +71,8 @@ def test_seed_demo_loads_the_workshop_network_once(runner):
     assert len(db.session.scalars(db.select(Center)).all()) == len(centers)
 
 
-def test_seed_demo_refuses_in_production(make_app):
-    app = make_app(PRODUCTION=True, SECRET_KEY="x" * 40)
+def test_seed_demo_refuses_in_production(make_app, production):
+    app = make_app(**production)
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code != 0
     assert "refuses" in result.output

@@ -4,14 +4,15 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """The login loader, the ``/auth`` pages, ``create-admin`` and the account mail."""
+    """The login loader and session timeouts, the ``/auth`` pages, ``create-admin`` and the account mail."""
     from ..core import mail
     from ..extensions import login_manager
+    from . import sessions
     from .cli import create_admin_command
-    from .services import load_session_user
     from .views import bp
 
-    login_manager.user_loader(load_session_user)
+    login_manager.user_loader(sessions.load_user)
+    app.before_request(sessions.send_ended_sessions_to_login)
     app.register_blueprint(bp)
     app.cli.add_command(create_admin_command)
     mail.register_category("account")

@@ -44,7 +44,12 @@ class RegisterForm(HoneypotMixin, FlaskForm):
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
-    remember = BooleanField(_l("Keep me logged in on this computer for 30 days"))
+    remember = BooleanField(
+        _l("Keep me logged in on this computer for 14 days"),
+        description=_l(
+            "Not offered to administrators and to people who may sign for a center: they log in each time."
+        ),
+    )
     next = HiddenField()
 
 

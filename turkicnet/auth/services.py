@@ -109,7 +109,9 @@ def register_user(
 
 
 def _serializer(salt: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+    # Signed with the key; links made before a rotation still verify with a fallback key.
+    keys = [*current_app.config["SECRET_KEY_FALLBACKS"], current_app.config["SECRET_KEY"]]
+    return URLSafeTimedSerializer(keys, salt=salt)
 
 
 def _load_token(salt: str, token: str, *, max_age: int, expired: str, invalid: str) -> dict:

@@ -1,5 +1,7 @@
 """Account pages: register, verify, log in and out, reset, profile."""
 
+import hashlib
+
 from flask import (
     Blueprint,
     current_app,
@@ -11,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms import SelectChoice
 
@@ -20,7 +23,7 @@ from ..core.mail import OPTIONAL_CATEGORIES
 from ..core.permissions import forget_current_viewer
 from ..core.webutil import attach_error, is_safe_next, redirect_next
 from ..extensions import limiter
-from . import services
+from . import services, sessions
 from .forms import (
     ChangePasswordForm,
     LoginForm,
@@ -35,7 +38,22 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 def _login_account_key() -> str:
-    return "login-account:" + services.normalise_email(request.form.get("email", ""))
+    """The key of the failure limit on one account: the account *and* the client's address.
+
+    Counted this way, an attacker who trips an account's limit blocks only their own
+    address: the owner logging in from anywhere else is not locked out (F-02). From the
+    attacker's address the account stays refused until the window passes, even with the
+    right password: the limit is checked before the password is, so it cannot tell the
+    owner from a guesser there, and a shared address gets the separate, higher
+    ``LOGIN_LIMIT_PER_IP``, which counts every attempt from it. Someone guessing one
+    account from many addresses is held by each address's limits, by Argon2's cost and by
+    the strength rules of the password itself. The address is the client's own (with
+    ``PROXY_FIX`` set, the one the trusted proxy saw); the e-mail address enters the key
+    as a digest, so the counter store holds no addresses.
+    """
+    email = services.normalise_email(request.form.get("email", ""))
+    digest = hashlib.sha256(email.encode("utf-8")).hexdigest()[:32]
+    return f"login-account:{digest}:{get_remote_address()}"
 
 
 def _failed(response) -> bool:
@@ -128,11 +146,20 @@ def login():
             attach_error(form, error)
         else:
             services.log_in(user, form.password.data)
+            remember = form.remember.data and sessions.may_be_remembered(user)
             session.clear()  # a fresh session on login: nothing planted before survives
-            login_user(user, remember=form.remember.data)
+            login_user(user, remember=remember)
+            sessions.start()
             forget_current_viewer()
-            session.permanent = True
             flash(_("Welcome, %(name)s.", name=user.full_name), "success")
+            if form.remember.data and not remember:
+                flash(
+                    _(
+                        "You were not kept logged in: administrators and people who may sign "
+                        "for a center log in each time."
+                    ),
+                    "info",
+                )
             return redirect_next("auth.profile")
     return render_template("auth/login.html", form=form)
 

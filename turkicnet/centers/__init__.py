@@ -4,16 +4,20 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """The center pages, the labels templates show, this feature's notices, mail and stored letters."""
+    """The center pages, the labels templates show, this feature's notices, mail and stored
+    letters; and no remember-me cookie for people who may sign for a center."""
     from flask_babel import lazy_gettext as _l
 
+    from ..auth import sessions
     from ..core import inventory, mail, notifications
     from . import labels, services
     from . import permissions as center_permissions
     from .models import Center
+    from .services.staff import may_sign_for_a_center
     from .views import bp
 
     app.register_blueprint(bp)
+    sessions.refuse_remember_me_for(may_sign_for_a_center)
     notifications.register_kinds(labels.NOTICES)
     mail.register_category("center_decisions")
     inventory.register_file_source("centers.letters", services.letter_files)

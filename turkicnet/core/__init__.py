@@ -7,11 +7,14 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Health, hashed assets, notifications, the worker and ``mail``, the common template
-    helpers, and the operator's ``backup``, ``restore`` and ``files verify``."""
+    helpers, the operator's ``backup``, ``restore`` and ``files verify``, and the page for a
+    refused Host."""
+    from . import hosts
     from .backup_cli import backup_command, files_cli, restore_command
     from .cli import mail_cli, worker_command
     from .outbox import prune_sent
     from .setup import register_template_helpers
+    from .urls import external_url
     from .views import bp
     from .worker import register_job
 
@@ -23,3 +26,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(files_cli)
     register_job("mail.prune_sent", every=timedelta(hours=6), function=prune_sent)
     register_template_helpers(app)
+    app.jinja_env.globals["external_url"] = external_url
+    hosts.init_app(app)

@@ -9,7 +9,7 @@ def init_app(app: Flask) -> None:
 
     from ..core import inventory
     from ..core.permissions import set_viewer_builder
-    from . import labels, standing
+    from . import keys, labels, standing
     from .cli import protocol_cli
     from .models import LedgerEntry
     from .views import bp
@@ -18,6 +18,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(protocol_cli)
     set_viewer_builder(standing.viewer_for)
     inventory.register_count("ledger_entries", _l("signatures and withdrawals (ledger entries)"), LedgerEntry)
+    if app.config["PRODUCTION"]:
+        keys.load_at_start(app)
     app.jinja_env.globals.update(
         protocol_status_labels=labels.STATUS_LABELS,
         standing_labels=labels.STANDING_LABELS,

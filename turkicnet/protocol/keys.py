@@ -16,19 +16,45 @@ def _key_path() -> Path:
 
 
 def signing_key() -> Ed25519PrivateKey:
-    """The configured key; in development only, one generated into ``instance/``."""
+    """The configured key; in development only, one generated into ``instance/``.
+
+    :raises RuntimeError: naming ``TURKICNET_LEDGER_KEY_FILE`` when the file is missing,
+        cannot be read or holds no Ed25519 private key
+    """
     cached = current_app.extensions.get("turkicnet_ledger_key")
     if cached is not None:
         return cached
     path = _key_path()
     if not path.exists():
         if current_app.config["PRODUCTION"] or current_app.config.get("LEDGER_KEY_FILE"):
-            raise RuntimeError(f"The ledger key file {path} does not exist.")
+            raise RuntimeError(f"TURKICNET_LEDGER_KEY_FILE names {path}, which does not exist.")
         generate_key_file(path)
-    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    current_app.extensions["turkicnet_ledger_key"] = _read_key(path)
+    return current_app.extensions["turkicnet_ledger_key"]
+
+
+def load_at_start(app) -> None:
+    """Read the key once while the app is built, so that production fails at start, with the
+    setting named, rather than at the first signature."""
+    with app.app_context():
+        signing_key()
+
+
+def _read_key(path: Path) -> Ed25519PrivateKey:
+    try:
+        pem = path.read_bytes()
+    except OSError as error:
+        raise RuntimeError(
+            f"TURKICNET_LEDGER_KEY_FILE names {path}, which cannot be read: {error.strerror}."
+        ) from error
+    try:
+        key = serialization.load_pem_private_key(pem, password=None)
+    except (TypeError, ValueError) as error:
+        raise RuntimeError(
+            f"TURKICNET_LEDGER_KEY_FILE names {path}, which holds no unencrypted PEM private key."
+        ) from error
     if not isinstance(key, Ed25519PrivateKey):
-        raise RuntimeError(f"{path} does not hold an Ed25519 private key.")
-    current_app.extensions["turkicnet_ledger_key"] = key
+        raise RuntimeError(f"TURKICNET_LEDGER_KEY_FILE names {path}, which holds no Ed25519 private key.")
     return key
 
 

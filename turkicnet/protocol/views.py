@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
 from ..core.errors import ValidationFailed
@@ -104,6 +105,23 @@ def diff(number: int):
     return render_template("protocol/diff.html", version=version, previous=previous, lines=lines)
 
 
+def _signatory_key() -> str:
+    """Signing and withdrawing count per person as well as per address: signatories of
+    several centers may share one institutional address, and one person's retries must not
+    block the others (the per-address limit is the higher one)."""
+    if current_user.is_authenticated:
+        return f"signatory:{current_user.id}"
+    return f"signatory-address:{get_remote_address()}"
+
+
+def _signing_limits(view):
+    per_address = limiter.limit(lambda: current_app.config["SIGN_LIMIT_PER_IP"], methods=["POST"])
+    per_signatory = limiter.limit(
+        lambda: current_app.config["SIGN_LIMIT_PER_USER"], methods=["POST"], key_func=_signatory_key
+    )
+    return per_address(per_signatory(view))
+
+
 def _prefill_signer(form):
     """On the first view, the signatory's name and position as their account has them."""
     if request.method == "GET":
@@ -114,7 +132,7 @@ def _prefill_signer(form):
 
 @bp.route("/v/<int:number>/sign", methods=["GET", "POST"])
 @login_required
-@limiter.limit("10 per 10 minutes", methods=["POST"])
+@_signing_limits
 def sign(number: int):
     version = services.get_version(current_viewer(), number)
     center = services.center_to_sign(current_viewer(), request.args.get("center"), version)
@@ -149,7 +167,7 @@ def sign(number: int):
 
 @bp.route("/v/<int:number>/withdraw", methods=["GET", "POST"])
 @login_required
-@limiter.limit("10 per 10 minutes", methods=["POST"])
+@_signing_limits
 def withdraw(number: int):
     version = services.get_version(current_viewer(), number)
     center = services.signing_center(current_viewer(), request.args.get("center"))

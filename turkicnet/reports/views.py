@@ -12,6 +12,7 @@ from ..core.languages import LANGUAGE_NAMES
 from ..core.markdown import render_markdown
 from ..core.permissions import current_viewer
 from ..core.storage import FileTooLarge
+from ..core.urls import external_url
 from ..core.webutil import attach_error, csv_response
 from . import permissions, services
 from .forms import CommentForm, ReportForm, ShareForm
@@ -64,7 +65,7 @@ def _csv(reports, filename: str) -> Response:
             report.id, report.title, report.lead_center.name, report.lead_center.country_code,
             report.section.title, "; ".join(report.authors), report.language,
             report.publication_date.isoformat(), report.visibility.value, "; ".join(report.keywords),
-            url_for("reports.report", report_id=report.id, _external=True),
+            external_url("reports.report", report_id=report.id),
         )
         for report in reports
     )  # fmt: skip
@@ -93,7 +94,7 @@ def _atom(reports, title: str, self_url: str, alternate: str) -> Response:
 def feed():
     return _atom(
         services.feed_reports(), _("TurkicNet — public reports"),
-        url_for("reports.feed", _external=True), url_for("reports.sections", _external=True),
+        external_url("reports.feed"), external_url("reports.sections"),
     )  # fmt: skip
 
 
@@ -102,8 +103,8 @@ def section_feed(slug: str):
     section = services.get_section(slug)
     return _atom(
         services.feed_reports(section), _("TurkicNet — %(section)s", section=section.title),
-        url_for("reports.section_feed", slug=slug, _external=True),
-        url_for("reports.section", slug=slug, _external=True),
+        external_url("reports.section_feed", slug=slug),
+        external_url("reports.section", slug=slug),
     )  # fmt: skip
 
 

@@ -34,6 +34,12 @@ def focal_points(center: Center) -> list[User]:
     return [membership.user for membership in center.memberships if membership.role is Role.FOCAL_POINT]
 
 
+def may_sign_for_a_center(user: User) -> bool:
+    """Whether ``user`` holds the right to sign for any center (whatever its status)."""
+    signing = select(Membership.id).where(Membership.user_id == user.id, Membership.can_sign.is_(True))
+    return db.session.scalar(select(signing.exists())) or False
+
+
 def _role(value) -> Role:
     try:
         return Role(value)
