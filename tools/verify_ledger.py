@@ -231,6 +231,48 @@ def check_entries(entries: list, fingerprints: dict[int, str]) -> dict[int, str]
     return hashes
 
 
+def check_statuses(versions: list, entries: list) -> None:
+    """Each version's status against the ledger and its rule: a version in force had, at some
+    entry, as many standing signatures as its rule asks (the ledger cannot say whether each
+    center was a member then, so this is the check that holds either way), and not before that
+    entry; a version is superseded exactly when a later one has entered into force."""
+    standing: dict[int, dict[str, bool]] = {}
+    met: dict[int, str] = {}  # version: the time of the entry that first met its rule
+    required = {version["number"]: field(version, "required_centers", int, f"version {version['number']}")
+                for version in versions}  # fmt: skip
+    for entry in entries:
+        number, centers = entry["version"], standing.setdefault(entry["version"], {})
+        centers[entry["center"]] = entry["action"] == "sign"
+        if number not in met and sum(centers.values()) >= required[number]:
+            met[number] = entry["at"]
+    ordered = sorted(versions, key=lambda version: version["number"])
+    for position, version in enumerate(ordered):
+        number, status = version["number"], field(version, "status", str, f"version {version['number']}")
+        where, in_force_at = f"version {number}", version.get("in_force_at")
+        later = next((v for v in ordered[position + 1 :] if v.get("in_force_at")), None)
+        if status == "in_force" and not in_force_at:
+            raise Broken(f"{where}: shows in force, but has no date of entry into force")
+        if in_force_at and number not in met:
+            raise Broken(
+                f"{where}: shows in force since {in_force_at}, but the ledger never held the "
+                f"{required[number]} standing signatures its rule requires"
+            )
+        if in_force_at and in_force_at < met[number]:
+            raise Broken(
+                f"{where}: shows in force since {in_force_at}, before its rule was met at {met[number]}"
+            )
+        if status == "superseded":
+            superseded_at = version.get("superseded_at")
+            if later is None or not superseded_at or later["in_force_at"] > superseded_at:
+                raise Broken(f"{where}: shows superseded, but no later version had entered into force then")
+        elif later is not None:
+            raise Broken(
+                f"{where}: still shows {status.replace('_', ' ')}, though version {later['number']} "
+                f"entered into force on {later['in_force_at']}"
+            )
+    print(f"statuses: {plural(len(ordered), 'version')} agree with the ledger and their rules")
+
+
 # ---------------------------------------------------------------- checkpoints
 
 
@@ -359,6 +401,7 @@ def verify(base: str, timeout: float, kept: dict | None) -> str:
     published = fetch_json(checkpoints_url, timeout, keys=dict, checkpoints=list)
     entries = fetch_json(f"{base}/protocol/ledger.json", timeout, entries=list)["entries"]
     hashes = check_entries(entries, fingerprints)
+    check_statuses(versions, entries)
     last_signed = {
         checkpoint.get("seq") for checkpoint in published["checkpoints"] if isinstance(checkpoint, dict)
     }

@@ -160,6 +160,11 @@ def load_config(app, test_config: dict | None = None) -> None:
             "TURKICNET_MAIL_DELIVERY can only be 'outbox': the web process writes the outbox and "
             "`flask --app wsgi worker` sends it (the web process no longer sends mail itself)."
         )
+    if app.config["MAIL_CLAIM_SECONDS"] < 8 * app.config["MAIL_TIMEOUT"]:
+        raise RuntimeError(
+            "TURKICNET_MAIL_CLAIM_SECONDS must be at least 8 × TURKICNET_MAIL_TIMEOUT: a worker's "
+            "claim on a message must outlast a send, or a second worker sends it again."
+        )
     app.config["PERMANENT_SESSION_LIFETIME"] = app.config["SESSION_IDLE_TIMEOUT"]
     app.config["TRUSTED_HOSTS"] = _trusted_hosts(app)
     if app.config["PRODUCTION"]:

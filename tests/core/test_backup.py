@@ -234,3 +234,27 @@ def test_every_stored_file_of_the_demo_network_is_named_by_a_feature(seeded):
     names = {reference.stored_name for reference in inventory.file_references()}
     assert names == set(on_disk(Path(seeded.config["UPLOAD_DIR"])))
     assert len(center_services.letter_files()) == len(holdings()["centers"])
+
+
+def test_a_restore_that_fails_midway_leaves_nothing_and_can_run_again(
+    seeded, backup, tmp_path, empty_database, ledger_key_file, monkeypatch
+):
+    from turkicnet.core import restore
+    from turkicnet.core.backup import BackupError
+
+    real_restore_database = restore._restore_database
+
+    def refused(*args):
+        raise BackupError("pg_restore: the server refused")  # as a failed pg_restore or full disk
+
+    before = holdings()
+    with app_on(empty_database, tmp_path / "restored", ledger_key_file) as restored:
+        uploads = Path(restored.config["UPLOAD_DIR"])
+        monkeypatch.setattr(restore, "_restore_database", refused)
+        failed = restored.test_cli_runner().invoke(args=["restore", str(backup)])
+        assert failed.exit_code != 0
+        assert list(uploads.iterdir()) == []
+        monkeypatch.setattr(restore, "_restore_database", real_restore_database)
+        again = restored.test_cli_runner().invoke(args=["restore", str(backup)])
+        assert again.exit_code == 0, again.output
+        assert holdings() == before

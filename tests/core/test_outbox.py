@@ -155,3 +155,29 @@ def test_two_workers_delivering_one_outbox_send_each_message_exactly_once(app, q
     db.session.expire_all()
     rows = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.id.in_(message_ids))).all()
     assert {(row.attempts, row.sent_at is not None, row.claimed_until) for row in rows} == {(1, True, None)}
+
+
+def test_a_send_is_noted_even_when_the_database_is_busy_for_a_moment(app, queue_messages, monkeypatch):
+    """The mail server has the message: losing the note would send it again after the claim."""
+    from sqlalchemy.exc import OperationalError
+
+    [message_id] = queue_messages()
+    real_record_sent, calls = outbox.record_sent, []
+
+    def busy_once(envelope):
+        calls.append(envelope.id)
+        if len(calls) == 1:
+            raise OperationalError("UPDATE outbox_messages", {}, Exception("database is locked"))
+        real_record_sent(envelope)
+
+    monkeypatch.setattr(outbox, "record_sent", busy_once)
+    monkeypatch.setattr(outbox.time, "sleep", lambda seconds: None)
+    sent = []
+    done = outbox.deliver_due(send=sent.append)
+    assert (done.sent, len(sent), calls) == (1, 1, [message_id, message_id])
+    assert _message(message_id).sent_at is not None
+
+
+def test_an_app_whose_claim_would_not_outlast_a_send_refuses_to_start(make_app):
+    with pytest.raises(RuntimeError, match="MAIL_CLAIM_SECONDS must be at least 8"):
+        make_app(MAIL_TIMEOUT=60, MAIL_CLAIM_SECONDS=300)

@@ -246,3 +246,53 @@ def test_a_file_without_a_checkpoint_gets_a_clear_message(three_entries, runner,
     result = _verify(runner, "--checkpoint", str(path))
     assert result.exit_code == 2
     assert "no checkpoint (a JSON object with seq, hash, at, key_id and signature) was found" in result.output
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        pytest.param(
+            "INSERT OR REPLACE INTO protocol_versions (id, number, title, status, required_centers, "
+            "required_states, text_sha256, created_at, opened_at) SELECT id, number, title, status, 1, "
+            "NULL, text_sha256, created_at, opened_at FROM protocol_versions",
+            id="version",
+        ),
+        pytest.param(
+            "INSERT OR REPLACE INTO protocol_texts (id, version_id, language, position, body, sha256, "
+            "authentic) SELECT id, version_id, language, position, 'Another text', sha256, authentic "
+            "FROM protocol_texts",
+            id="text",
+        ),
+        pytest.param(
+            "INSERT OR REPLACE INTO ledger_entries SELECT seq, scheme, action, version, text_sha256, "
+            "center, 'Someone Else', signer_title, note, at, prev_hash, hash FROM ledger_entries",
+            id="entry",
+        ),
+        pytest.param(
+            "INSERT OR REPLACE INTO ledger_checkpoints SELECT id, seq, hash, at, key_id, 'ff' "
+            "FROM ledger_checkpoints",
+            id="checkpoint",
+        ),
+    ],
+)
+def test_sqlite_refuses_an_insert_that_would_replace_a_published_row(three_entries, statement):
+    """SQLite's REPLACE deletes the row it collides with without firing its DELETE trigger."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's REPLACE; PostgreSQL's ON CONFLICT DO UPDATE fires the UPDATE triggers")
+    with pytest.raises(DatabaseError, match="append-only"):
+        db.session.execute(text(statement))
+    db.session.rollback()
+
+
+def test_a_draft_older_than_a_version_in_force_cannot_be_opened(
+    app, admin, make_center, add_staff, make_version, sign
+):
+    """Opening it would leave an open version beside its successor in force, which verify names."""
+    from turkicnet.core.errors import InvalidState
+    from turkicnet.protocol import services
+
+    older_draft, newer = make_version(status="draft"), make_version(required_centers=1)
+    center = make_center()
+    sign(add_staff(center, can_sign=True), center, newer)
+    with pytest.raises(InvalidState, match="Version 2 has already entered into force"):
+        services.open_version(admin, older_draft)

@@ -117,6 +117,7 @@ def test_an_intact_registry_passes_and_the_tool_says_what_it_checked(registry_ur
         "texts: 4 texts of 2 versions match their fingerprints",
         "entries: 3 entries from 1 to 3, each hash recomputed, linked to the one before and bound to "
         "its version's fingerprint",
+        "statuses: 2 versions agree with the ledger and their rules",
         f"checkpoints: 3 checkpoints verify and name the ledger's hashes; the last entry's is signed by key "
         f"{key_id}",
         f"OK: {registry_url}: 2 public versions and a ledger of 3 entries hold together.",
@@ -204,6 +205,37 @@ def test_a_changed_entry_field_is_named(registry_url, ledger, restore_triggers):
     assert result.stderr.startswith("BROKEN: entry 2: its hash ")
     assert "is not the SHA-256 of its fields" in result.stderr
     assert "checkpoints:" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    "statement, message",
+    [
+        pytest.param(
+            "UPDATE protocol_versions SET status = 'superseded', superseded_at = opened_at",
+            "shows superseded, but no later version had entered into force then",
+            id="superseded-by-hand",
+        ),
+        pytest.param(
+            "UPDATE protocol_versions SET in_force_at = '2020-01-01 00:00:00' WHERE number = 1",
+            "before its rule was met at",
+            id="in-force-backdated",
+        ),
+        pytest.param(
+            "UPDATE protocol_versions SET status = 'in_force', in_force_at = opened_at WHERE number = 2",
+            "version 1: still shows in force, though version 2 entered into force",
+            id="amendment-in-force-by-hand",
+        ),
+    ],
+)
+def test_a_status_set_by_hand_is_named(registry_url, ledger, restore_triggers, statement, message):
+    """T11: a status move the ledger and the rule do not bear out."""
+    drop_triggers()
+    db.session.execute(text(statement))
+    db.session.commit()
+    result = run_tool(registry_url)
+    assert result.returncode == 1
+    assert result.stderr.startswith("BROKEN: version ")
+    assert message in result.stderr
 
 
 def test_a_forged_checkpoint_signature_in_the_registry_is_named(registry_url, ledger, restore_triggers):

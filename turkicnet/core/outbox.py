@@ -17,12 +17,14 @@ A failure is retried after ``MAIL_RETRY_FIRST_SECONDS``, doubling each time up t
 """
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import case, delete, func, or_, select, update
+from sqlalchemy.exc import OperationalError
 
 from ..extensions import db
 from . import mail
@@ -124,6 +126,20 @@ def record_sent(envelope: Envelope) -> None:
         message.next_attempt_at = None
 
 
+def _note_sent(envelope: Envelope, tries: int = 5) -> None:
+    """:func:`record_sent`, tried again while the database is busy: the mail server has the
+    message, and a note lost here would have it sent again once the claim runs out."""
+    for attempt in range(tries):
+        try:
+            record_sent(envelope)
+            return
+        except OperationalError:
+            if attempt == tries - 1:
+                raise
+            log.warning("mail %s was sent but could not be noted yet; trying again", envelope.id)
+            time.sleep(2**attempt)
+
+
 def record_failure(envelope: Envelope, error: str) -> bool:
     """Note a failed attempt: schedule the retry, or give up after the last attempt.
 
@@ -167,7 +183,7 @@ def deliver_due(
             done.failed += 1
             done.given_up += record_failure(envelope, f"{type(exc).__name__}: {exc}")
         else:
-            record_sent(envelope)
+            _note_sent(envelope)
             done.sent += 1
             log.info("mail %s sent", envelope.id)
     return done

@@ -126,32 +126,54 @@ def restore_backup(src: Path) -> RestoreResult:
                 path=uploads,
             )
         )
-    database_file = src / manifest["database"]["file"]
+    # The files first, then the database (in one transaction on PostgreSQL): when either fails
+    # (a full disk, a refused pg_restore) the files are taken out again, the database is still
+    # empty, and the restore can simply be run again.
+    try:
+        _copy_uploads(src, manifest, uploads)
+        _restore_database(kind, src / manifest["database"]["file"], pg_restore)
+    except (OSError, sqlite3.Error, BackupError):
+        _empty_folder(uploads)
+        raise
+    up_to_date = manifest["database"]["alembic_revision"] == ",".join(migration_heads())
+    return RestoreResult(manifest, manifest_sha256, inventory.counts() if up_to_date else [])
+
+
+def _restore_database(kind: str, database_file: Path, pg_restore) -> None:
     if kind == "sqlite":
         _restore_sqlite(database_file)
-    else:
-        conninfo, env = libpq(db.engine.url)
-        run_tool(
-            [
-                pg_restore,
-                "--no-owner",
-                "--no-privileges",
-                "--exit-on-error",
-                "--single-transaction",
-                "--no-password",
-                f"--dbname={conninfo}",
-                str(database_file),
-            ],
-            env,
-        )
+        return
+    conninfo, env = libpq(db.engine.url)
+    run_tool(
+        [
+            pg_restore,
+            "--no-owner",
+            "--no-privileges",
+            "--exit-on-error",
+            "--single-transaction",
+            "--no-password",
+            f"--dbname={conninfo}",
+            str(database_file),
+        ],
+        env,
+    )
+
+
+def _copy_uploads(src: Path, manifest: dict, uploads: Path) -> None:
     for entry in manifest["files"]:
         relative = PurePosixPath(entry["path"])
         if relative.parts[0] == UPLOADS:
             target = uploads.joinpath(*relative.parts[1:])
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(src / relative, target)
-    up_to_date = manifest["database"]["alembic_revision"] == ",".join(migration_heads())
-    return RestoreResult(manifest, manifest_sha256, inventory.counts() if up_to_date else [])
+
+
+def _empty_folder(folder: Path) -> None:
+    for child in folder.iterdir():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
 
 
 def _tables() -> list[str]:
@@ -190,6 +212,10 @@ def _restore_sqlite(backup_file: Path) -> None:
         target = sqlite3.connect(path)
         try:
             source.backup(target)
+        except sqlite3.Error:
+            target.close()
+            path.unlink(missing_ok=True)  # nothing half-restored stands in the way of a retry
+            raise
         finally:
             target.close()
     finally:

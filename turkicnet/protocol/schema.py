@@ -17,6 +17,12 @@ head``, that the triggers exist and refuse an UPDATE and a DELETE.
 To make more tables append-only, add a new list of ``(table, verbs)`` next to ``LEDGER_TABLES``
 and pass it from the new migration. Do not change a list that a past migration uses.
 
+On SQLite, migration 0004 also refuses an ``INSERT OR REPLACE`` that would replace a published
+version or text or a ledger row (``SQLITE_REPLACE_GUARDS``). A PostgreSQL ``TRUNCATE`` fires no
+row trigger: in production the app's database role should not own these tables (grant it
+SELECT and INSERT on the ledger, and UPDATE only where the app needs it); ``protocol verify``
+names a truncated text or ledger either way.
+
 Published versions and their texts (migration 0004) are guarded by conditional triggers,
 :func:`create_published_version_triggers`: a draft and its texts change freely; once a version is
 open its texts are fixed (no INSERT, UPDATE or DELETE), and of the version itself only the status
@@ -108,6 +114,15 @@ PUBLISHED_TRIGGERS = (
     ("protocol_texts", "protocol_texts_published_update"),
     ("protocol_texts", "protocol_texts_published_delete"),
 )
+#: SQLite only: ``INSERT OR REPLACE`` deletes the row it collides with without firing its DELETE
+#: triggers, so these refuse an INSERT that would replace a published version or text or a ledger
+#: row. (PostgreSQL has no REPLACE; ``ON CONFLICT DO UPDATE`` fires the UPDATE triggers.)
+SQLITE_REPLACE_GUARDS = (
+    ("protocol_versions", "protocol_versions_no_replace"),
+    ("protocol_texts", "protocol_texts_no_replace"),
+    ("ledger_entries", "ledger_entries_no_replace"),
+    ("ledger_checkpoints", "ledger_checkpoints_no_replace"),
+)
 #: Columns of a version fixed once it is open.
 _FIXED_COLUMNS = (
     "id", "number", "title", "required_centers", "required_states", "text_sha256", "created_at", "opened_at",
@@ -161,6 +176,21 @@ def _sqlite_published_triggers() -> list[str]:
        WHEN {_published("OLD.version_id")} OR {_published("NEW.version_id")} {refuse}""",
         f"""CREATE TRIGGER protocol_texts_published_delete BEFORE DELETE ON protocol_texts
        WHEN {_published("OLD.version_id")} {refuse}""",
+        f"""CREATE TRIGGER protocol_versions_no_replace BEFORE INSERT ON protocol_versions
+       WHEN EXISTS (SELECT 1 FROM protocol_versions AS v
+                    WHERE (v.id = NEW.id OR v.number = NEW.number)
+                      AND v.status <> 'draft') {refuse}""",  # noqa: S608 - constants, no input
+        f"""CREATE TRIGGER protocol_texts_no_replace BEFORE INSERT ON protocol_texts
+       WHEN EXISTS (SELECT 1 FROM protocol_texts AS t
+                    WHERE (t.id = NEW.id OR (t.version_id = NEW.version_id AND t.language = NEW.language))
+                      AND {_published("t.version_id")}) {refuse}""",  # noqa: S608 - constants, no input
+        f"""CREATE TRIGGER ledger_entries_no_replace BEFORE INSERT ON ledger_entries
+       WHEN EXISTS (SELECT 1 FROM ledger_entries AS e
+                    WHERE e.seq = NEW.seq OR e.hash = NEW.hash OR e.prev_hash = NEW.prev_hash)
+       BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",  # noqa: S608 - constants, no input
+        f"""CREATE TRIGGER ledger_checkpoints_no_replace BEFORE INSERT ON ledger_checkpoints
+       WHEN EXISTS (SELECT 1 FROM ledger_checkpoints AS c WHERE c.id = NEW.id)
+       BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",  # noqa: S608 - constants, no input
     ]
 
 
@@ -212,7 +242,7 @@ def create_published_version_triggers(target) -> None:
 def drop_published_version_triggers(target, *, functions: bool = True) -> None:
     dialect, execute = _dialect_and_execute(target)
     postgres = dialect == "postgresql"
-    for table, name in PUBLISHED_TRIGGERS:
+    for table, name in PUBLISHED_TRIGGERS + ((), SQLITE_REPLACE_GUARDS)[not postgres]:
         execute(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {table}" if postgres else ""))
     if postgres and functions:
         execute("DROP FUNCTION IF EXISTS protocol_versions_published()")

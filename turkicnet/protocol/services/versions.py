@@ -244,10 +244,25 @@ def open_version(actor: Actor, version: ProtocolVersion) -> ProtocolVersion:
     """Open a draft for signature: its texts and fingerprint are fixed from now on.
 
     :raises PermissionDenied: unless an admin
-    :raises InvalidState: unless a draft with an authentic English text
+    :raises InvalidState: unless a draft with an authentic English text, numbered after every
+        version that has entered into force (an older draft would stand beside its successor)
     """
     with unit_of_work():
         _require_editable(actor, version)
+        newer_in_force = db.session.scalar(
+            select(func.max(ProtocolVersion.number)).where(
+                ProtocolVersion.number > version.number, ProtocolVersion.in_force_at.is_not(None)
+            )
+        )
+        if newer_in_force is not None:
+            raise InvalidState(
+                _(
+                    "Version %(newer)d has already entered into force: version %(n)d can no longer be "
+                    "opened. Start a new version instead.",
+                    newer=newer_in_force,
+                    n=version.number,
+                )
+            )
         english = version.text("en")
         if english is None or not english.authentic:
             raise InvalidState(_("A version needs an authentic English text before it is opened."))
