@@ -100,14 +100,14 @@ def register_error_handlers(app: Flask) -> None:
         # mistake, and goes on to the 500 page (and, in tests, to the test).
         if not is_unavailable(error):
             raise error
-        log.warning("database unavailable on %s %s: %s", request.method, request.path,
+        log.warning("database unavailable on %s %r: %s", request.method, request.path,
                     getattr(error, "orig", None) or error)  # fmt: skip
         discard()
         return faults.unavailable_response()
 
     @app.errorhandler(500)
     def server_error(error):
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        log.exception("unhandled error on %s %r", request.method, request.path)
         discard()
         return _render_error(500)
 

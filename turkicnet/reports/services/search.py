@@ -130,7 +130,7 @@ def _pdf_text(report: Report) -> str:
                 if length > _PDF_TEXT_LIMIT:
                     break
         except (PyPdfError, ValueError, OSError, KeyError, TypeError) as exc:
-            log.warning("could not read text of %s: %s", report_file.original_name, exc)
+            log.warning("could not read text of %r: %r", report_file.original_name, str(exc))
     return "\n".join(chunks)[:_PDF_TEXT_LIMIT]
 
 
