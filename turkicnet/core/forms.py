@@ -1,12 +1,32 @@
-"""Forms shared by every feature."""
+"""Forms shared by every feature, and :class:`Form`, the base of every form of the site."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import _FlaskFormCSRF
 from wtforms import StringField
-from wtforms.validators import Optional
+from wtforms.validators import Optional, ValidationError
+
+from . import csrf
 
 
-class ConfirmForm(FlaskForm):
+class _GateAwareCSRF(_FlaskFormCSRF):
+    """The form's token check agrees with the request's CSRF gate: a token the gate refused
+    (missing, expired, foreign, or a cross-site referrer over HTTPS) fails the form too."""
+
+    def validate_csrf_token(self, form, field):
+        if csrf.refusal() is not None:
+            raise ValidationError(csrf.refusal())
+        super().validate_csrf_token(form, field)
+
+
+class Form(FlaskForm):
+    """The base of every form: Flask-WTF's, with the CSRF gate's verdict."""
+
+    class Meta(FlaskForm.Meta):
+        csrf_class = _GateAwareCSRF
+
+
+class ConfirmForm(Form):
     """A form with nothing but its CSRF token, for buttons that change state."""
 
 
