@@ -4,7 +4,7 @@ request hooks, template helpers."""
 import logging
 from pathlib import Path
 
-from flask import Flask, has_request_context, render_template, request
+from flask import Flask, g, has_request_context, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -117,10 +117,17 @@ def register_request_hooks(app: Flask) -> None:
             response.headers.setdefault(name, value)
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        # A page about an unavailable database may carry what a person typed, and reads no user.
-        if faults.database_unavailable() or current_user.is_authenticated:
+        # Every page may differ by cookie. One that is someone's own is never stored: a page
+        # about an unavailable database (it may carry what a person typed, and reads no
+        # user), a logged-in person's, and one carrying a CSRF token or writing a session.
+        response.vary.add("Cookie")
+        if (
+            faults.database_unavailable()
+            or current_user.is_authenticated
+            or session.modified
+            or app.config["WTF_CSRF_FIELD_NAME"] in g
+        ):
             response.headers.setdefault("Cache-Control", "no-store")
-            response.vary.add("Cookie")
         return response
 
 
