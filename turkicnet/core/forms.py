@@ -1,13 +1,24 @@
 """Forms shared by every feature, and :class:`Form`, the base of every form of the site."""
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import _FlaskFormCSRF
-from wtforms import StringField
+from wtforms import PasswordField, StringField
 from wtforms.csrf.core import CSRFTokenField
 from wtforms.validators import Optional, ValidationError
 
 from . import csrf
+
+#: C0 and C1 control characters but tab, line feed and carriage return: nothing a person
+#: types on purpose, and NUL is refused by PostgreSQL in any text column.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def without_control_characters(value):
+    """A text field's filter: drops control characters (keeps tabs and line breaks)."""
+    return _CONTROL_CHARACTERS.sub("", value) if isinstance(value, str) else value
 
 
 class _TokenMadeWhenShown(CSRFTokenField):
@@ -36,10 +47,18 @@ class _GateAwareCSRF(_FlaskFormCSRF):
 
 
 class Form(FlaskForm):
-    """The base of every form: Flask-WTF's, with the CSRF gate's verdict."""
+    """The base of every form: Flask-WTF's, with the CSRF gate's verdict, and every text
+    field filtered of control characters (a password is taken as typed: it is only hashed)."""
 
     class Meta(FlaskForm.Meta):
         csrf_class = _GateAwareCSRF
+
+        def bind_field(self, form, unbound_field, options):
+            field_class = unbound_field.field_class
+            if issubclass(field_class, StringField) and not issubclass(field_class, PasswordField):
+                filters = (*unbound_field.kwargs.get("filters", ()), *options.get("filters", ()))
+                options = {**options, "filters": (without_control_characters, *filters)}
+            return super().bind_field(form, unbound_field, options)
 
 
 class ConfirmForm(Form):
