@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 from werkzeug.datastructures import FileStorage
 
@@ -28,6 +29,13 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
 #: Tables the migrations fill with data: restored to that data after every test (PostgreSQL).
 SEEDED_TABLES = ("countries", "events", "sections", "topics")
 _seed_rows: dict[str, list[dict]] = {}
+
+# Property tests: few examples and no deadline on CI (shared, slow machines), a handful locally.
+# They run many requests against one test's database: function-scoped fixtures are meant.
+_PROPERTY_CHECKS = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large]
+settings.register_profile("ci", max_examples=25, deadline=None, suppress_health_check=_PROPERTY_CHECKS)
+settings.register_profile("dev", max_examples=10, deadline=None, suppress_health_check=_PROPERTY_CHECKS)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 def base_config(tmp_path: Path) -> dict:

@@ -1,14 +1,15 @@
 """Forms for the Secretariat's decisions."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
+
+from ..core.forms import Form
 
 DECISIONS = ("approve", "request_changes", "reject", "suspend", "reinstate", "withdraw")
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     decision = HiddenField(validators=[DataRequired(), AnyOf(DECISIONS)])
     note = TextAreaField(
         _l("Comment or reason"),
@@ -19,5 +20,5 @@ class DecisionForm(FlaskForm):
     )
 
 
-class DeactivateForm(FlaskForm):
+class DeactivateForm(Form):
     reason = TextAreaField(_l("Reason (kept in the audit log)"), validators=[Optional(), Length(max=1000)])

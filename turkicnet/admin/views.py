@@ -10,6 +10,7 @@ from ..centers import services as center_services
 from ..centers.forms import MessageForm
 from ..centers.labels import STATUS_LABELS
 from ..centers.models import CenterStatus
+from ..core.csrf import keeps_typed_input
 from ..core.errors import InvalidState, ValidationFailed
 from ..core.forms import ConfirmForm
 from ..core.languages import LANGUAGE_NAMES
@@ -89,6 +90,7 @@ def center(slug: str):
 
 
 @bp.post("/centers/<slug>/decide")
+@keeps_typed_input
 def decide(slug: str):
     center = center_services.get_center(current_viewer(), slug)
     form = DecisionForm()
@@ -114,6 +116,7 @@ def decide(slug: str):
 
 
 @bp.post("/centers/<slug>/message")
+@keeps_typed_input
 def message(slug: str):
     center = center_services.get_center(current_viewer(), slug)
     form = MessageForm()
@@ -171,6 +174,7 @@ def audit():
 
 
 @bp.route("/protocol", methods=["GET", "POST"])
+@keeps_typed_input
 def protocol_versions():
     form = VersionForm()
     if form.validate_on_submit():
@@ -207,6 +211,7 @@ def _render_version(version, form=None, status=200):
 
 
 @bp.route("/protocol/v/<int:number>", methods=["GET", "POST"])
+@keeps_typed_input
 def protocol_version(number: int):
     version = protocol_services.get_version(current_viewer(), number)
     if request.method == "GET":
@@ -230,6 +235,7 @@ def protocol_version(number: int):
 
 
 @bp.route("/protocol/v/<int:number>/text", methods=["GET", "POST"])
+@keeps_typed_input
 def protocol_text(number: int):
     version = protocol_services.get_version(current_viewer(), number)
     language = request.values.get("language", "en")
@@ -315,6 +321,7 @@ def _render_sections(form=None, event_form=None, status=200):
 
 
 @bp.route("/sections", methods=["GET", "POST"])
+@keeps_typed_input
 def sections():
     form = _section_form(request.form if request.method == "POST" else None)
     if form.validate_on_submit():
@@ -332,6 +339,7 @@ def sections():
 
 
 @bp.post("/events")
+@keeps_typed_input
 def create_event():
     form = EventForm()
     if form.validate_on_submit():
@@ -349,6 +357,7 @@ def create_event():
 
 
 @bp.route("/sections/<slug>", methods=["GET", "POST"])
+@keeps_typed_input
 def section(slug: str):
     section = report_services.get_section(slug)
     form = _section_form(request.form if request.method == "POST" else None, obj=section)

@@ -1,7 +1,6 @@
 """Account forms: they check shape; the services check the rules."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -15,7 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..core.forms import HoneypotMixin
+from ..core.forms import Form, HoneypotMixin
 
 LANGUAGE_CHOICES = [
     SelectChoice("en", "English"),
@@ -24,7 +23,7 @@ LANGUAGE_CHOICES = [
 ]
 
 
-class RegisterForm(HoneypotMixin, FlaskForm):
+class RegisterForm(HoneypotMixin, Form):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
     position = StringField(
@@ -41,7 +40,7 @@ class RegisterForm(HoneypotMixin, FlaskForm):
     next = HiddenField()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
     remember = BooleanField(
@@ -53,11 +52,11 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(Form):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = PasswordField(
         _l("New password"),
         validators=[DataRequired(), Length(min=12, max=256)],
@@ -65,13 +64,13 @@ class ResetPasswordForm(FlaskForm):
     )
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
     position = StringField(_l("Position"), validators=[Optional(), Length(max=120)])
     preferred_language = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES)
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=256)])
     new_password = PasswordField(
         _l("New password"),
@@ -80,7 +79,7 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class MailPreferencesForm(FlaskForm):
+class MailPreferencesForm(Form):
     receive = SelectMultipleField(
         _l("Send me e-mail about"),
         widget=ListWidget(prefix_label=False),

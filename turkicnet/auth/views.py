@@ -17,6 +17,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms import SelectChoice
 
+from ..core.csrf import keeps_typed_input
 from ..core.errors import InvalidState, ValidationFailed
 from ..core.forms import ConfirmForm
 from ..core.mail import OPTIONAL_CATEGORIES
@@ -61,6 +62,7 @@ def _failed(response) -> bool:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@keeps_typed_input
 @limiter.limit("20 per hour", methods=["POST"])
 def register():
     if current_user.is_authenticated:
@@ -126,6 +128,7 @@ def resend_verification():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@keeps_typed_input
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"])
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
@@ -178,6 +181,7 @@ def logout():
 
 
 @bp.route("/reset", methods=["GET", "POST"])
+@keeps_typed_input
 @limiter.limit("10 per hour", methods=["POST"])
 def reset_request():
     form = ResetRequestForm()
@@ -188,6 +192,7 @@ def reset_request():
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
+@keeps_typed_input
 @limiter.limit("10 per hour", methods=["POST"])
 def reset_password(token: str):
     try:
@@ -239,6 +244,7 @@ def profile():
 
 
 @bp.post("/profile")
+@keeps_typed_input
 @login_required
 def update_profile():
     form = ProfileForm()
@@ -259,6 +265,7 @@ def update_profile():
 
 
 @bp.post("/profile/password")
+@keeps_typed_input
 @login_required
 def change_password():
     form = ChangePasswordForm()
@@ -284,6 +291,7 @@ def change_password():
 
 
 @bp.post("/profile/mail")
+@keeps_typed_input
 @login_required
 def mail_preferences():
     form = _mail_form()

@@ -1,7 +1,6 @@
 """Center forms: shape only; duplicates and transitions are the services' business."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -15,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional
 
-from ..core.forms import HoneypotMixin
+from ..core.forms import Form, HoneypotMixin
 from .models import CenterKind, Role
 from .permissions import membership_of
 
@@ -33,7 +32,7 @@ KIND_CHOICES = [
 ]
 
 
-class CenterDetailsForm(FlaskForm):
+class CenterDetailsForm(Form):
     name = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=200)])
     native_name = StringField(
         _l("Name in the national language"),
@@ -91,11 +90,11 @@ class ResubmitForm(EditCenterForm):
     )
 
 
-class MessageForm(FlaskForm):
+class MessageForm(Form):
     body = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=5000)])
 
 
-class JoinForm(FlaskForm):
+class JoinForm(Form):
     message = TextAreaField(
         _l("Message to the focal points (optional)"),
         validators=[Optional(), Length(max=2000)],
@@ -103,25 +102,25 @@ class JoinForm(FlaskForm):
     )
 
 
-class AcceptJoinForm(FlaskForm):
+class AcceptJoinForm(Form):
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, default=Role.VIEWER.value)
 
 
-class DeclineJoinForm(FlaskForm):
+class DeclineJoinForm(Form):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, default=Role.EDITOR.value)
 
 
-class StaffForm(FlaskForm):
+class StaffForm(Form):
     role = SelectField(_l("Role"), choices=ROLE_CHOICES)
     can_sign = BooleanField(_l("May sign the protocol for the center"))
 
 
-class LeaveForm(FlaskForm):
+class LeaveForm(Form):
     successor = SelectField(_l("Who takes over as primary focal point"), coerce=int, validators=[Optional()])
 
     @classmethod

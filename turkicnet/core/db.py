@@ -20,6 +20,7 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from ..extensions import db
+from .csrf import check_no_forged_write
 
 _DEPTH = "turkicnet_uow_depth"
 _CHECKED = "turkicnet_uow_checked"
@@ -70,6 +71,7 @@ def unit_of_work(*, unchecked: str = "") -> Iterator[Session]:
         yield session
         if depth == 0:
             _check_authorised(info)
+            check_no_forged_write()
             session.commit()
         else:
             session.flush()

@@ -1,12 +1,67 @@
-"""Forms shared by every feature."""
+"""Forms shared by every feature, and :class:`Form`, the base of every form of the site."""
+
+import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField
-from wtforms.validators import Optional
+from flask_wtf.csrf import _FlaskFormCSRF
+from wtforms import PasswordField, StringField
+from wtforms.csrf.core import CSRFTokenField
+from wtforms.validators import Optional, ValidationError
+
+from . import csrf
+
+#: C0 and C1 control characters but tab, line feed and carriage return: nothing a person
+#: types on purpose, and NUL is refused by PostgreSQL in any text column.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-class ConfirmForm(FlaskForm):
+def without_control_characters(value):
+    """A text field's filter: drops control characters (keeps tabs and line breaks)."""
+    return _CONTROL_CHARACTERS.sub("", value) if isinstance(value, str) else value
+
+
+class _TokenMadeWhenShown(CSRFTokenField):
+    """Makes its token (and so the visitor's session) only when the form is shown: a page
+    that builds a form it does not show a visitor sets no cookie and may be cached."""
+
+    def process(self, *args, **kwargs):
+        super(CSRFTokenField, self).process(*args, **kwargs)
+
+    def _value(self):
+        if self.current_token is None:
+            self.current_token = self.csrf_impl.generate_csrf_token(self)
+        return self.current_token
+
+
+class _GateAwareCSRF(_FlaskFormCSRF):
+    """The form's token check agrees with the request's CSRF gate: a token the gate refused
+    (missing, expired, foreign, or a cross-site referrer over HTTPS) fails the form too."""
+
+    field_class = _TokenMadeWhenShown
+
+    def validate_csrf_token(self, form, field):
+        if csrf.refusal() is not None:
+            raise ValidationError(csrf.refusal())
+        super().validate_csrf_token(form, field)
+
+
+class Form(FlaskForm):
+    """The base of every form: Flask-WTF's, with the CSRF gate's verdict, and every text
+    field filtered of control characters (a password is taken as typed: it is only hashed)."""
+
+    class Meta(FlaskForm.Meta):
+        csrf_class = _GateAwareCSRF
+
+        def bind_field(self, form, unbound_field, options):
+            field_class = unbound_field.field_class
+            if issubclass(field_class, StringField) and not issubclass(field_class, PasswordField):
+                filters = (*unbound_field.kwargs.get("filters", ()), *options.get("filters", ()))
+                options = {**options, "filters": (without_control_characters, *filters)}
+            return super().bind_field(form, unbound_field, options)
+
+
+class ConfirmForm(Form):
     """A form with nothing but its CSRF token, for buttons that change state."""
 
 

@@ -4,7 +4,7 @@ request hooks, template helpers."""
 import logging
 from pathlib import Path
 
-from flask import Flask, g, has_request_context, render_template, request
+from flask import Flask, g, has_request_context, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
+from . import csrf as csrf_gate
 from . import faults
 from .database import install_sqlite_rules, is_unavailable
 from .db import discard
@@ -68,14 +69,8 @@ def _render_error(code: int, message: str = ""):
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        # Re-run the view: its form fails validation on the token and is shown again
-        # with what the person typed, instead of losing their work.
-        view = app.view_functions.get(request.endpoint or "")
-        if request.method == "POST" and view is not None and not g.get("csrf_rerun"):
-            g.csrf_rerun = True
-            response = app.make_response(view(**(request.view_args or {})))
-            response.status_code = 400
-            return response
+        # Never runs a view: the gate (core/csrf.py) refused the request before its view,
+        # after every gate the route has; a form view shows its form again by itself.
         return _render_error(400, _("The form was too old or was not sent from this site. Please try again."))
 
     @app.errorhandler(ServiceError)
@@ -113,16 +108,26 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
+    """The hooks that must come after every feature's: the CSRF gate, the security headers."""
+    csrf_gate.install(app)
+
     @app.after_request
     def security_headers(response):
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        # A page about an unavailable database may carry what a person typed, and reads no user.
-        if faults.database_unavailable() or current_user.is_authenticated:
+        # Every page may differ by cookie. One that is someone's own is never stored: a page
+        # about an unavailable database (it may carry what a person typed, and reads no
+        # user), a logged-in person's, and one carrying a CSRF token or writing a session.
+        response.vary.add("Cookie")
+        if (
+            faults.database_unavailable()
+            or current_user.is_authenticated
+            or session.modified
+            or app.config["WTF_CSRF_FIELD_NAME"] in g
+        ):
             response.headers.setdefault("Cache-Control", "no-store")
-            response.vary.add("Cookie")
         return response
 
 

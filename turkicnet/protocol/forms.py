@@ -1,7 +1,6 @@
 """Protocol forms: signing, withdrawing, and the Secretariat's versions and texts."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -14,8 +13,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from ..core.forms import Form
 
-class SignForm(FlaskForm):
+
+class SignForm(Form):
     fingerprint = HiddenField(validators=[DataRequired(), Length(max=64)])
     signer_name = StringField(_l("Your full name"), validators=[DataRequired(), Length(max=200)])
     signer_title = StringField(_l("Your position"), validators=[DataRequired(), Length(max=200)])
@@ -28,7 +29,7 @@ class SignForm(FlaskForm):
     )  # fmt: skip
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     signer_name = StringField(_l("Your full name"), validators=[DataRequired(), Length(max=200)])
     signer_title = StringField(_l("Your position"), validators=[DataRequired(), Length(max=200)])
     reason = TextAreaField(
@@ -38,7 +39,7 @@ class WithdrawForm(FlaskForm):
     password = PasswordField(_l("Your password"), validators=[DataRequired(), Length(max=256)])
 
 
-class VersionForm(FlaskForm):
+class VersionForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     required_centers = IntegerField(
         _l("Centers needed for entry into force"), validators=[DataRequired(), NumberRange(1, 1000)]
@@ -49,7 +50,7 @@ class VersionForm(FlaskForm):
     )
 
 
-class TextForm(FlaskForm):
+class TextForm(Form):
     language = SelectField(_l("Language"))
     body = TextAreaField(
         _l("Text (Markdown)"), validators=[DataRequired(), Length(max=200_000)], render_kw={"rows": 24}

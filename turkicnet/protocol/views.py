@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
+from ..core.csrf import keeps_typed_input
 from ..core.errors import ValidationFailed
 from ..core.markdown import render_markdown
 from ..core.permissions import current_viewer
@@ -131,6 +132,7 @@ def _prefill_signer(form):
 
 
 @bp.route("/v/<int:number>/sign", methods=["GET", "POST"])
+@keeps_typed_input
 @login_required
 @_signing_limits
 def sign(number: int):
@@ -166,6 +168,7 @@ def sign(number: int):
 
 
 @bp.route("/v/<int:number>/withdraw", methods=["GET", "POST"])
+@keeps_typed_input
 @login_required
 @_signing_limits
 def withdraw(number: int):

@@ -2,7 +2,6 @@
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     DateField,
@@ -17,8 +16,10 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..core.forms import Form
 
-class ReportForm(FlaskForm):
+
+class ReportForm(Form):
     lock_version = HiddenField()
     section_id = SelectField(_l("Section"), coerce=int, validators=[DataRequired()])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
@@ -67,23 +68,23 @@ class ReportForm(FlaskForm):
         self.visibility.choices = [SelectChoice(v.value, str(label)) for v, label in visibilities.items()]
 
 
-class ShareForm(FlaskForm):
+class ShareForm(Form):
     center_ids = SelectMultipleField(_l("Share with"), coerce=int, validators=[DataRequired()])
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     body = TextAreaField(
         _l("Your comment"), validators=[DataRequired(), Length(max=10_000)], render_kw={"rows": 4}
     )
 
 
-class SectionForm(FlaskForm):
+class SectionForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     event_id = SelectField(_l("Event"), coerce=int, validators=[Optional()])
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     title = StringField(_l("Event"), validators=[DataRequired(), Length(max=200)])
     city = StringField(_l("City"), validators=[Optional(), Length(max=80)])
     starts_on = DateField(_l("First day"), validators=[DataRequired()])

@@ -6,6 +6,7 @@ from flask_login import login_required
 from wtforms import SelectChoice
 
 from ..centers import services as center_services
+from ..core.csrf import keeps_typed_input
 from ..core.errors import Conflict, NotFound, ValidationFailed
 from ..core.forms import ConfirmForm
 from ..core.languages import LANGUAGE_NAMES
@@ -189,6 +190,7 @@ def _data(form) -> services.ReportData:
 
 
 @bp.route("/reports/new", methods=["GET", "POST"])
+@keeps_typed_input
 @login_required
 def new_report():
     center = services.center_for_new_report(current_viewer(), request.args.get("center"))
@@ -215,6 +217,7 @@ def new_report():
 
 
 @bp.route("/reports/<int:report_id>/edit", methods=["GET", "POST"])
+@keeps_typed_input
 @login_required
 def edit_report(report_id: int):
     report = services.get_report(current_viewer(), report_id)
@@ -316,6 +319,7 @@ def delete_report(report_id: int):
 
 
 @bp.post("/reports/<int:report_id>/comments")
+@keeps_typed_input
 @login_required
 def comment(report_id: int):
     report = services.get_report(current_viewer(), report_id)

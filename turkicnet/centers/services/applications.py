@@ -150,6 +150,8 @@ def find_duplicate(details: CenterDetails, *, exclude_id: int | None = None) -> 
         conditions.append(Center.acronym_key == keys["acronym"])
     if domain:
         conditions.append(Center.website_domain == domain)
+    if not conditions:
+        return None  # a name of punctuation alone meets no other: nothing to compare
     query = select(Center).where(
         Center.country_code == details.country_code,
         Center.status.in_(_HOLDS_NAME),

@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from ...core.csrf import keeps_typed_input
 from ...core.errors import Conflict, InvalidState, NotFound, ValidationFailed
 from ...core.forms import ConfirmForm
 from ...core.permissions import current_viewer
@@ -50,6 +51,7 @@ def _form_for_center(form_class, center, **kwargs):
 
 
 @bp.route("/apply", methods=["GET", "POST"])
+@keeps_typed_input
 @login_required
 def apply():
     form = ApplyForm()
@@ -94,6 +96,7 @@ def application(slug: str):
 
 
 @bp.post("/centers/<slug>/application/message")
+@keeps_typed_input
 @login_required
 def application_message(slug: str):
     center = services.get_center(current_viewer(), slug)
@@ -111,6 +114,7 @@ def application_message(slug: str):
 
 
 @bp.route("/centers/<slug>/application/resubmit", methods=["GET", "POST"])
+@keeps_typed_input
 @login_required
 def resubmit(slug: str):
     center = services.get_center(current_viewer(), slug)
@@ -135,6 +139,7 @@ def resubmit(slug: str):
 
 
 @bp.route("/centers/<slug>/edit", methods=["GET", "POST"])
+@keeps_typed_input
 @login_required
 def edit(slug: str):
     center = services.get_center(current_viewer(), slug)
@@ -237,6 +242,7 @@ def staff(slug: str):
 
 
 @bp.post("/centers/<slug>/staff/invite")
+@keeps_typed_input
 @login_required
 def invite(slug: str):
     center = services.get_center(current_viewer(), slug)
