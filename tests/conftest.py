@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 from werkzeug.datastructures import FileStorage
 
@@ -28,6 +29,11 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
 #: Tables the migrations fill with data: restored to that data after every test (PostgreSQL).
 SEEDED_TABLES = ("countries", "events", "sections", "topics")
 _seed_rows: dict[str, list[dict]] = {}
+
+# Property tests: a fixed, small budget in CI (no example database kept); a smaller one at a desk.
+settings.register_profile("ci", max_examples=25, deadline=None, database=None)
+settings.register_profile("dev", max_examples=10, deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 def base_config(tmp_path: Path) -> dict:

@@ -2,6 +2,8 @@ import csv
 import io
 import re
 
+import pytest
+
 from tests.conftest import pdf_upload
 from turkicnet.extensions import db
 from turkicnet.reports import services
@@ -430,3 +432,20 @@ def test_an_oversized_file_added_on_edit_gets_a_413_and_the_report_stays(
 def test_an_unknown_section_is_not_found(client):
     assert client.get("/sections/no-such-section").status_code == 404
     assert client.get("/sections/no-such-section.csv").status_code == 404
+
+
+@pytest.mark.parametrize("lock_version", ["abc", "1e3", "-1", "99999999999999999999"])
+def test_a_malformed_lock_version_is_a_form_error_and_the_text_is_kept(
+    client, login_as, center, editor, make_report, lock_version
+):
+    report = make_report(editor, center, title="As saved")
+    login_as(editor)
+    response = client.post(
+        f"/reports/{report.id}/edit",
+        data=_form(report.section_id, title="My careful rewrite", lock_version=lock_version),
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "The form was damaged" in page and 'value="My careful rewrite"' in page
+    db.session.refresh(report)
+    assert report.title == "As saved"
