@@ -449,3 +449,44 @@ def test_a_malformed_lock_version_is_a_form_error_and_the_text_is_kept(
     assert "The form was damaged" in page and 'value="My careful rewrite"' in page
     db.session.refresh(report)
     assert report.title == "As saved"
+
+
+def test_a_pdf_html_polyglot_is_refused_next_to_the_files_field_with_the_title_kept(
+    client, login_as, center, editor, sections
+):
+    login_as(editor)
+    data = _form(sections["national-development-priorities"].id, title="Kept title after a polyglot")
+    polyglot = b"%PDF-1.4\n<html><script>alert(document.domain)</script></html>\n%%EOF\n"
+    data["files"] = [(io.BytesIO(polyglot), "report.pdf.html")]
+    response = client.post(
+        f"/reports/new?center={center.slug}", data=data, content_type="multipart/form-data"
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    error = re.search(r'<p class="error" id="files-error">(.*?)</p>', page, re.S).group(1)
+    assert "report.pdf.html is refused" in error and "web page markup (HTML)" in error
+    assert 'value="Kept title after a polyglot"' in page
+    assert db.session.scalars(db.select(Report)).all() == []
+
+
+def test_a_pdf_uploaded_under_an_html_name_downloads_as_a_pdf(client, login_as, center, editor, sections):
+    login_as(editor)
+    data = _form(sections["national-development-priorities"].id)
+    data["files"] = [(io.BytesIO(pdf_upload().stream.read()), "x.html")]
+    client.post(f"/reports/new?center={center.slug}", data=data, content_type="multipart/form-data")
+    report_file = db.session.scalars(db.select(Report)).one().files[0]
+    response = client.get(f"/reports/{report_file.report_id}/files/{report_file.id}")
+    assert response.headers["Content-Type"] == "application/pdf"
+    assert response.headers["Content-Disposition"] == "attachment; filename=x.pdf"
+    response.close()
+
+
+def test_a_file_stored_under_an_html_name_before_the_fix_downloads_as_its_kind(
+    client, center, editor, make_report
+):
+    report = make_report(editor, center)
+    report.files[0].original_name = "old upload.pdf.html"
+    db.session.commit()
+    response = client.get(f"/reports/{report.id}/files/{report.files[0].id}")
+    assert response.headers["Content-Disposition"] == 'attachment; filename="old upload.pdf"'
+    response.close()

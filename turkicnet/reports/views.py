@@ -6,6 +6,7 @@ from flask_login import login_required
 from wtforms import SelectChoice
 
 from ..centers import services as center_services
+from ..core import filetypes
 from ..core.converters import query_id
 from ..core.errors import Conflict, NotFound, ValidationFailed
 from ..core.forms import ConfirmForm
@@ -154,8 +155,10 @@ def report(report_id: int):
 def download(report_id: int, file_id: int):
     report_file, path = services.file_for_download(current_viewer(), report_id, file_id)
     services.record_download(report_file)
-    response = send_file(path, mimetype=report_file.mime_type, as_attachment=True,
-                         download_name=report_file.original_name)  # fmt: skip
+    # Files stored before names followed the content (audit F-07) get their kind's extension too.
+    kind = filetypes.kind_of(report_file.mime_type) or "bin"
+    name = filetypes.display_name(report_file.original_name, kind)
+    response = send_file(path, mimetype=report_file.mime_type, as_attachment=True, download_name=name)
     if report_file.report.visibility is not Visibility.PUBLIC:
         response.headers["Cache-Control"] = "private, no-store"
     return response
