@@ -33,7 +33,9 @@ _seed_rows: dict[str, list[dict]] = {}
 # Property tests: few examples and no deadline on CI (shared, slow machines), a handful locally.
 # They run many requests against one test's database: function-scoped fixtures are meant.
 _PROPERTY_CHECKS = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large]
-settings.register_profile("ci", max_examples=25, deadline=None, suppress_health_check=_PROPERTY_CHECKS)
+settings.register_profile(
+    "ci", max_examples=25, deadline=None, database=None, suppress_health_check=_PROPERTY_CHECKS
+)
 settings.register_profile("dev", max_examples=10, deadline=None, suppress_health_check=_PROPERTY_CHECKS)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 

@@ -56,6 +56,10 @@ class Defaults:
     # gets the 413 page.
     UPLOAD_MAX_SIZE = 25 * 1024 * 1024
     MAX_CONTENT_LENGTH = 110 * 1024 * 1024
+    #: An uploaded archive (DOCX, XLSX, ODT…) may unpack to this many bytes, counted as they
+    #: inflate, and to at most this many times its own size (a document compresses far less).
+    UPLOAD_ZIP_MAX_INFLATED = 100 * 1024 * 1024
+    UPLOAD_ZIP_MAX_RATIO = 100
     REPORTS_PER_PAGE = 20
     MAX_LETTER_SIZE = 10 * 1024 * 1024
 

@@ -132,6 +132,23 @@ def test_a_renamed_non_pdf_is_refused_next_to_the_letter_field(app, client, logi
     assert stored_files(app) == []
 
 
+def test_a_pdf_html_polyglot_letter_is_refused_next_to_the_letter_field(app, client, login_as, outsider):
+    login_as(outsider)
+    polyglot = b"%PDF-1.4\n<html><script>alert(document.domain)</script></html>\n%%EOF\n"
+
+    response = client.post(
+        "/apply",
+        data=apply_form(letter=polyglot, letter_name="letter.html", name="Institute for Economic Research"),
+        content_type="multipart/form-data",
+    )
+
+    assert response.status_code == 400
+    assert "web page markup (HTML)" in field_error(response, "nomination_letter")
+    assert input_value(response, "name") == "Institute for Economic Research"
+    assert db.session.scalar(select(func.count(Center.id))) == 0
+    assert stored_files(app) == []
+
+
 def test_a_duplicate_is_shown_next_to_the_field_with_what_was_typed(client, login_as, outsider, make_center):
     existing = make_center(name="İktisat Araştırmaları Merkezi", acronym="IAM", country_code="KZ")
     login_as(outsider)

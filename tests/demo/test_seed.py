@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from tests.conftest import audit_rows
@@ -238,3 +239,16 @@ def test_a_database_the_demo_cannot_use_is_refused_and_left_as_it_was(runner, ma
     assert result.exit_code != 0
     assert "seed-demo changed nothing" in result.output
     assert row_counts() == before
+
+
+def test_the_demo_accounts_keep_the_published_password_the_form_refuses(runner, client):
+    from turkicnet.auth import services as auth_services
+    from turkicnet.core.errors import ValidationFailed
+
+    seed(runner)
+    response = client.post("/auth/login", data={"email": ADMIN_EMAIL, "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    with pytest.raises(ValidationFailed):
+        auth_services.register_user(
+            email="newcomer@example.org", full_name="New Comer", position="", password=DEMO_PASSWORD
+        )

@@ -620,9 +620,18 @@ def test_a_failed_commit_leaves_no_stored_file_behind(center, editor, sections, 
 
 
 def test_a_pdf_whose_text_cannot_be_read_is_kept_and_only_its_text_is_missing(
-    client, center, editor, make_report, caplog
+    client, center, editor, make_report, caplog, monkeypatch
 ):
-    broken = _upload(b"%PDF-1.4\n" + b"not a real pdf body " * 20 + b"\n%%EOF\n", "broken.pdf")
+    # A PDF that is no PDF at all is refused on upload (F-07); one whose pages are readable
+    # but whose text is not (a damaged font, say) is kept.
+    from pypdf import PageObject
+    from pypdf.errors import PdfReadError
+
+    def damaged(*_args, **_kwargs):
+        raise PdfReadError("damaged text")
+
+    monkeypatch.setattr(PageObject, "extract_text", damaged)
+    broken = pdf_upload("broken.pdf")
     report = make_report(editor, center, title="Broken scan", abstract="", files=[broken])
     assert [f.original_name for f in report.files] == ["broken.pdf"]
     assert "could not read text of broken.pdf" in caplog.text

@@ -2,6 +2,8 @@ import csv
 import io
 import re
 
+import pytest
+
 from tests.conftest import pdf_upload
 from turkicnet.extensions import db
 from turkicnet.reports import services
@@ -430,3 +432,61 @@ def test_an_oversized_file_added_on_edit_gets_a_413_and_the_report_stays(
 def test_an_unknown_section_is_not_found(client):
     assert client.get("/sections/no-such-section").status_code == 404
     assert client.get("/sections/no-such-section.csv").status_code == 404
+
+
+@pytest.mark.parametrize("lock_version", ["abc", "1e3", "-1", "99999999999999999999"])
+def test_a_malformed_lock_version_is_a_form_error_and_the_text_is_kept(
+    client, login_as, center, editor, make_report, lock_version
+):
+    report = make_report(editor, center, title="As saved")
+    login_as(editor)
+    response = client.post(
+        f"/reports/{report.id}/edit",
+        data=_form(report.section_id, title="My careful rewrite", lock_version=lock_version),
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "The form was damaged" in page and 'value="My careful rewrite"' in page
+    db.session.refresh(report)
+    assert report.title == "As saved"
+
+
+def test_a_pdf_html_polyglot_is_refused_next_to_the_files_field_with_the_title_kept(
+    client, login_as, center, editor, sections
+):
+    login_as(editor)
+    data = _form(sections["national-development-priorities"].id, title="Kept title after a polyglot")
+    polyglot = b"%PDF-1.4\n<html><script>alert(document.domain)</script></html>\n%%EOF\n"
+    data["files"] = [(io.BytesIO(polyglot), "report.pdf.html")]
+    response = client.post(
+        f"/reports/new?center={center.slug}", data=data, content_type="multipart/form-data"
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    error = re.search(r'<p class="error" id="files-error">(.*?)</p>', page, re.S).group(1)
+    assert "report.pdf.html is refused" in error and "web page markup (HTML)" in error
+    assert 'value="Kept title after a polyglot"' in page
+    assert db.session.scalars(db.select(Report)).all() == []
+
+
+def test_a_pdf_uploaded_under_an_html_name_downloads_as_a_pdf(client, login_as, center, editor, sections):
+    login_as(editor)
+    data = _form(sections["national-development-priorities"].id)
+    data["files"] = [(io.BytesIO(pdf_upload().stream.read()), "x.html")]
+    client.post(f"/reports/new?center={center.slug}", data=data, content_type="multipart/form-data")
+    report_file = db.session.scalars(db.select(Report)).one().files[0]
+    response = client.get(f"/reports/{report_file.report_id}/files/{report_file.id}")
+    assert response.headers["Content-Type"] == "application/pdf"
+    assert response.headers["Content-Disposition"] == "attachment; filename=x.pdf"
+    response.close()
+
+
+def test_a_file_stored_under_an_html_name_before_the_fix_downloads_as_its_kind(
+    client, center, editor, make_report
+):
+    report = make_report(editor, center)
+    report.files[0].original_name = "old upload.pdf.html"
+    db.session.commit()
+    response = client.get(f"/reports/{report.id}/files/{report.files[0].id}")
+    assert response.headers["Content-Disposition"] == 'attachment; filename="old upload.pdf"'
+    response.close()

@@ -15,6 +15,7 @@ from ..core.errors import InvalidState, ValidationFailed
 from ..core.forms import ConfirmForm
 from ..core.languages import LANGUAGE_NAMES
 from ..core.markdown import render_markdown
+from ..core.pagination import page_number
 from ..core.permissions import current_viewer, require
 from ..core.webutil import attach_error
 from ..extensions import login_manager
@@ -134,7 +135,7 @@ def message(slug: str):
 @bp.get("/users")
 def users():
     q = request.args.get("q", "").strip()[:100]
-    page = auth_services.list_users(current_viewer(), q=q, page=request.args.get("page", 1, type=int))
+    page = auth_services.list_users(current_viewer(), q=q, page=page_number())
     return render_template("admin/users.html", page=page, q=q, form=DeactivateForm(formdata=None))
 
 
@@ -165,7 +166,7 @@ def audit():
     page = services.audit_page(
         current_viewer(),
         action=request.args.get("action", "")[:64],
-        page=request.args.get("page", 1, type=int),
+        page=page_number(),
     )
     return render_template("admin/audit.html", page=page, action=request.args.get("action", ""))
 

@@ -1,4 +1,6 @@
-"""Password hashing (Argon2id) and strength (zxcvbn)."""
+"""Password hashing (Argon2id) and strength (zxcvbn, and what is left without the context words)."""
+
+import re
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -49,18 +51,78 @@ def _dummy_hash() -> str:
     return cached
 
 
+#: Words anyone guessing a TurkicNet password tries first: the platform's names, the
+#: network's cities (capitals of members and observers, the summits'), its everyday words
+#: and the demo's published password. Lower case, matched anywhere in the password.
+PLATFORM_WORDS = (
+    "turkicnet", "turkic", "turkish", "organization", "ots", "network", "secretariat", "protocol",
+    "research", "center", "centre", "economic", "economy", "policy", "institute", "workshop", "summit",
+    "demo", "password", "admin", "astana", "nursultan", "almaty", "tashkent", "samarkand", "baku",
+    "shusha", "bishkek", "cholponata", "ankara", "istanbul", "ashgabat", "budapest", "lefkosa",
+    "kazakhstan", "uzbekistan", "azerbaijan", "kyrgyzstan", "turkey", "turkiye", "turkmenistan",
+    "hungary",
+)  # fmt: skip
+_LEET = str.maketrans(
+    {"4": "a", "@": "a", "3": "e", "0": "o", "1": "i", "!": "i", "5": "s", "$": "s", "7": "t"}
+)
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+class PublishedPassword(str):
+    """A password printed for everyone to read on purpose (the demo's)."""
+
+
+def published_password(password: str) -> PublishedPassword:
+    """Mark ``password`` as published on purpose, so :func:`check_strength` lets it through.
+
+    Only the demo seed uses it: its accounts share the password the README prints, which
+    the strength check refuses to anyone else. No form can make one.
+    """
+    return PublishedPassword(password)
+
+
+def context_words(user_inputs: list[str]) -> list[str]:
+    """The platform's words and the person's (name parts, e-mail local part and domain words)."""
+    own = {word.lower() for item in user_inputs if item for word in _WORD.findall(item)}
+    return sorted(own | set(PLATFORM_WORDS), key=len, reverse=True)
+
+
+def without_context(password: str, words: list[str]) -> str:
+    """What is left of ``password`` once every context word is taken out of it, also when
+    spelt with digits for letters (``T4shk3nt``)."""
+    # Letter by letter, so positions stay those of ``password`` ("İ".lower() is two characters).
+    lowered = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in password)
+    kept = [True] * len(password)
+    for spelling in (lowered, lowered.translate(_LEET)):
+        for word in words:
+            for match in re.finditer(re.escape(word), spelling):
+                kept[match.start() : match.end()] = [False] * len(word)
+    return "".join(ch for ch, keep in zip(password, kept, strict=True) if keep)
+
+
 def check_strength(password: str, user_inputs: list[str], field: str = "password") -> None:
-    """Refuse short passwords and those zxcvbn scores below 3 given the person's details.
+    """Refuse short passwords, those zxcvbn scores below 3 given the person's details, and
+    those that are weak once the platform's and the person's words are taken out.
 
     :raises ValidationFailed: with zxcvbn's advice on ``field``
     """
+    if isinstance(password, PublishedPassword):
+        return
     if len(password) < MIN_LENGTH:
         raise ValidationFailed(field, _("Use at least %(n)d characters.", n=MIN_LENGTH))
-    inputs = [item for item in user_inputs if item] + ["turkicnet", "turkic", "ots"]
-    result = zxcvbn(password[:_JUDGED_LENGTH], user_inputs=inputs)
+    words = context_words(user_inputs)
+    result = zxcvbn(password[:_JUDGED_LENGTH], user_inputs=[item for item in user_inputs if item] + words)
     if result["score"] < MIN_SCORE:
         feedback = result.get("feedback") or {}
         advice = [feedback.get("warning") or ""] + list(feedback.get("suggestions") or [])
         advice_text = " ".join(part for part in advice if part)
         message = _("This password is too easy to guess.")
         raise ValidationFailed(field, f"{message} {advice_text}".strip())
+    rest = without_context(password[:_JUDGED_LENGTH], words)
+    if len(rest) < 8 or zxcvbn(rest, user_inputs=words)["score"] < MIN_SCORE:
+        raise ValidationFailed(
+            field,
+            _("This password is too easy to guess. Without the words anyone can link to you or to "
+              "TurkicNet (your name, its cities, the platform's own words), little is left: add "
+              "a few unrelated words."),
+        )  # fmt: skip

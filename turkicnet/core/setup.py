@@ -15,8 +15,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
+from . import converters, faults
 from . import csrf as csrf_gate
-from . import faults
 from .database import install_sqlite_rules, is_unavailable
 from .db import discard
 from .errors import ServiceError
@@ -37,6 +37,8 @@ SECURITY_HEADERS = {
 
 def init_extensions(app: Flask) -> None:
     """Bind the extensions to ``app``; nothing here knows a feature."""
+    # Before any feature adds a rule: every ``<int:…>`` is then a bounded id.
+    converters.install(app)
     db.init_app(app)
     migrate.init_app(
         app,
@@ -107,9 +109,19 @@ def register_error_handlers(app: Flask) -> None:
         return _render_error(500)
 
 
+def _holds_nul(values) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in values.getlist(key)) for key in values)
+
+
 def register_request_hooks(app: Flask) -> None:
     """The hooks that must come after every feature's: the CSRF gate, the security headers."""
     csrf_gate.install(app)
+
+    @app.before_request
+    def refuse_nul_bytes():
+        # No text a person types holds a NUL, and PostgreSQL refuses one in any text value.
+        if "\x00" in request.path or _holds_nul(request.args) or _holds_nul(request.form):
+            return _render_error(400, _("The address or the form held a NUL character, which no text holds."))
 
     @app.after_request
     def security_headers(response):

@@ -1,16 +1,17 @@
-"""File storage under ``instance/uploads`` with random names; types decided by content."""
+"""File storage under ``instance/uploads`` with random names; types decided by content
+(``filetypes``), never by the name an upload came with."""
 
 import hashlib
 import os
 import secrets
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
 
+from . import filetypes
 from .db import after_commit, on_rollback
 from .errors import ValidationFailed
 
@@ -49,80 +50,12 @@ def path_of(stored_name: str) -> Path:
     return upload_root() / stored_name
 
 
-def looks_like_pdf(head: bytes, tail: bytes) -> bool:
-    """A PDF starts with ``%PDF-`` (within the first KiB) and ends with ``%%EOF``."""
-    return b"%PDF-" in head[:1024] and b"%%EOF" in tail
-
-
-MIME_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "odt": "application/vnd.oasis.opendocument.text",
-    "ods": "application/vnd.oasis.opendocument.spreadsheet",
-    "csv": "text/csv",
-}
-_OOXML_PARTS = {"word/document.xml": "docx", "xl/workbook.xml": "xlsx", "ppt/presentation.xml": "pptx"}
-_ZIP_MAX_ENTRIES = 10_000
-_ZIP_MAX_UNCOMPRESSED = 512 * 1024 * 1024
-
-
-def sniff(path: Path, original_name: str) -> str | None:
-    """The kind of document in ``path`` judged from its content, or ``None``.
-
-    Office files are zip archives: their parts decide the kind, macro-enabled ones and
-    archives that would unpack to something huge or escape their folder are refused,
-    without extracting anything.
-    """
-    with path.open("rb") as handle:
-        head = handle.read(2048)
-        handle.seek(max(0, path.stat().st_size - 2048))
-        tail = handle.read()
-    if looks_like_pdf(head, tail):
-        return "pdf"
-    if head.startswith(b"PK\x03\x04"):
-        return _sniff_zip(path)
-    if original_name.lower().endswith(".csv") and _looks_like_csv(path):
-        return "csv"
-    return None
-
-
-def _sniff_zip(path: Path) -> str | None:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-            if len(infos) > _ZIP_MAX_ENTRIES or sum(i.file_size for i in infos) > _ZIP_MAX_UNCOMPRESSED:
-                return None
-            names = {info.filename for info in infos}
-            if any(name.startswith("/") or ".." in name.split("/") for name in names):
-                return None
-            if any(name.lower().endswith("vbaproject.bin") for name in names):
-                return None
-            if "mimetype" in names:
-                declared = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
-                return {MIME_TYPES["odt"]: "odt", MIME_TYPES["ods"]: "ods"}.get(declared)
-            if "[Content_Types].xml" in names:
-                return next((kind for part, kind in _OOXML_PARTS.items() if part in names), None)
-    except (zipfile.BadZipFile, OSError, UnicodeDecodeError):
-        return None
-    return None
-
-
-def _looks_like_csv(path: Path) -> bool:
-    with path.open("rb") as handle:
-        sample = handle.read(64 * 1024)
-    if b"\x00" in sample:
-        return False
-    try:
-        text = sample.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = sample[: sample.rfind(b"\n") + 1 or len(sample)].decode("utf-8")
-        except UnicodeDecodeError:
-            return False
-    first_line = text.splitlines()[0] if text.strip() else ""
-    return any(delimiter in first_line for delimiter in (",", ";", "\t"))
+def archive_limits() -> filetypes.ArchiveLimits:
+    """The configured caps on what an uploaded archive may unpack to."""
+    config = current_app.config
+    return filetypes.ArchiveLimits(
+        max_inflated=config["UPLOAD_ZIP_MAX_INFLATED"], max_ratio=config["UPLOAD_ZIP_MAX_RATIO"]
+    )
 
 
 def save_upload(upload, *, field: str, max_size: int, kinds: set[str]) -> StoredFile:
@@ -152,7 +85,12 @@ def save_upload(upload, *, field: str, max_size: int, kinds: set[str]) -> Stored
         if size == 0:
             raise ValidationFailed(field, _("The file is empty."))
         original_name = clean_filename(upload.filename)
-        kind = sniff(temp_path, original_name)
+        try:
+            kind = filetypes.sniff(temp_path, original_name, archive_limits())
+        except filetypes.Unacceptable as refusal:
+            raise ValidationFailed(
+                field, _("%(name)s is refused: %(reason)s", name=original_name, reason=refusal.message)
+            ) from refusal
         if kind not in kinds:
             names = ", ".join(sorted(k.upper() for k in kinds))
             raise WrongKind(
@@ -165,8 +103,8 @@ def save_upload(upload, *, field: str, max_size: int, kinds: set[str]) -> Stored
         temp_path.unlink(missing_ok=True)
     return StoredFile(
         stored_name=stored_name,
-        original_name=original_name,
-        mime_type=MIME_TYPES[kind],
+        original_name=filetypes.display_name(original_name, kind),
+        mime_type=filetypes.MIME_TYPES[kind],
         size=size,
         sha256=digest.hexdigest(),
     )

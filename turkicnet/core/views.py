@@ -7,7 +7,6 @@ from flask import (
     jsonify,
     redirect,
     render_template,
-    request,
     send_from_directory,
     url_for,
 )
@@ -16,6 +15,7 @@ from flask_login import current_user, login_required
 
 from . import assets
 from .forms import ConfirmForm
+from .pagination import page_number
 from .services import database_health, mark_notifications_read, notifications_page
 
 bp = Blueprint("core", __name__)
@@ -58,7 +58,7 @@ def asset(name: str):
 @bp.get("/notifications")
 @login_required
 def notifications():
-    page = request.args.get("page", 1, type=int)
+    page = page_number()
     return render_template(
         "core/notifications.html", page=notifications_page(current_user, page=page), form=ConfirmForm()
     )

@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..core.converters import parse_id
 from ..core.forms import Form
 
 
@@ -57,6 +58,20 @@ class ReportForm(Form):
             "PDF, DOCX, XLSX, PPTX, ODT, ODS or CSV; at most %(mb)d MB each.",
             mb=current_app.config["UPLOAD_MAX_SIZE"] // (1024 * 1024),
         )
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.lock_version.data and parse_id(self.lock_version.data) is None:
+            # Only a damaged or hand-made post gets here; a hidden field has no place for an error.
+            self.form_errors.append(
+                _l("The form was damaged on its way: copy your changes, reload the page and save again.")
+            )
+            return False
+        return valid
+
+    def expected_version(self) -> int:
+        """The report's version the editor started from (0, never saved, when it is missing)."""
+        return parse_id(self.lock_version.data) or 0
 
     def set_choices(self, *, sections, centers, languages, topics, visibilities) -> None:
         self.section_id.choices = [SelectChoice(s.id, s.title) for s in sections]

@@ -6,11 +6,14 @@ from flask_login import login_required
 from wtforms import SelectChoice
 
 from ..centers import services as center_services
+from ..core import filetypes
+from ..core.converters import query_id
 from ..core.csrf import keeps_typed_input
 from ..core.errors import Conflict, NotFound, ValidationFailed
 from ..core.forms import ConfirmForm
 from ..core.languages import LANGUAGE_NAMES
 from ..core.markdown import render_markdown
+from ..core.pagination import page_number
 from ..core.permissions import current_viewer
 from ..core.storage import FileTooLarge
 from ..core.urls import external_url
@@ -29,7 +32,7 @@ def _filters(section_id=None) -> services.Filters:
         country=request.args.get("country", "").upper()[:4],
         year=year if year and 1900 < year < 2200 else None,
         language=request.args.get("language", "")[:8],
-        section_id=section_id or request.args.get("section", type=int),
+        section_id=section_id or query_id("section"),
     )
 
 
@@ -51,7 +54,7 @@ def section(slug: str):
     section = services.get_section(slug)
     filters = _filters(section.id)
     page = services.report_page(
-        current_viewer(), filters, page=request.args.get("page", 1, type=int), per_page=services.per_page()
+        current_viewer(), filters, page=page_number(), per_page=services.per_page()
     )
     return render_template(
         "reports/section.html", section=section, page=page, filters=filters, **_filter_context()
@@ -114,7 +117,7 @@ def search():
     q = request.args.get("q", "").strip()[:200]
     filters = _filters()
     results = services.search_reports(
-        current_viewer(), q, filters, page=request.args.get("page", 1, type=int), per_page=services.per_page()
+        current_viewer(), q, filters, page=page_number(), per_page=services.per_page()
     )
     return render_template(
         "reports/search.html", q=q, results=results, filters=filters, sections=services.list_sections(),
@@ -153,8 +156,10 @@ def report(report_id: int):
 def download(report_id: int, file_id: int):
     report_file, path = services.file_for_download(current_viewer(), report_id, file_id)
     services.record_download(report_file)
-    response = send_file(path, mimetype=report_file.mime_type, as_attachment=True,
-                         download_name=report_file.original_name)  # fmt: skip
+    # Files stored before names followed the content (audit F-07) get their kind's extension too.
+    kind = filetypes.kind_of(report_file.mime_type) or "bin"
+    name = filetypes.display_name(report_file.original_name, kind)
+    response = send_file(path, mimetype=report_file.mime_type, as_attachment=True, download_name=name)
     if report_file.report.visibility is not Visibility.PUBLIC:
         response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -236,7 +241,7 @@ def edit_report(report_id: int):
     if form.validate_on_submit():
         try:
             services.update_report(
-                current_viewer(), report, _data(form), expected_version=int(form.lock_version.data or 0),
+                current_viewer(), report, _data(form), expected_version=form.expected_version(),
                 files=request.files.getlist("files"),
             )  # fmt: skip
         except Conflict as error:

@@ -1,11 +1,12 @@
 """The home page, a center's profile and a country's page: each shows several features."""
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
 from flask_login import current_user
 
 from ..centers import services as center_services
 from ..centers.forms import JoinForm, LeaveForm
 from ..centers.permissions import membership_of
+from ..core.pagination import page_number
 from ..core.permissions import current_viewer
 from ..protocol import services as protocol_services
 from ..protocol.standing import center_standing
@@ -35,7 +36,7 @@ def center(slug: str):
     pending_join = viewer.is_authenticated and center_services.has_pending_join_request(viewer, center)
     reports = report_services.report_page(
         viewer, report_services.Filters(), lead_center_id=center.id, per_page=10,
-        page=request.args.get("page", 1, type=int),
+        page=page_number(),
     )  # fmt: skip
     return render_template(
         "site/center.html",
@@ -56,7 +57,7 @@ def country(code: str):
     viewer = current_viewer()
     country = center_services.get_country(code)
     page = center_services.directory_page(
-        viewer, country=country.code, page=request.args.get("page", 1, type=int)
+        viewer, country=country.code, page=page_number()
     )
     reports = report_services.report_page(viewer, report_services.Filters(country=country.code), per_page=10)
     return render_template("site/country.html", country=country, page=page, reports=reports)

@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from ...core import filetypes
 from ...core.csrf import keeps_typed_input
 from ...core.errors import Conflict, InvalidState, NotFound, ValidationFailed
 from ...core.forms import ConfirmForm
@@ -168,7 +169,7 @@ def letter(slug: str):
         path,
         mimetype="application/pdf",
         as_attachment=True,
-        download_name=center.letter_original_name or "nomination-letter.pdf",
+        download_name=filetypes.display_name(center.letter_original_name or "nomination-letter", "pdf"),
     )
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from ...core.errors import InvalidState, NotFound
 from ...core.forms import ConfirmForm
+from ...core.pagination import page_number
 from ...core.permissions import current_viewer
 from ...core.webutil import csv_response
 from .. import services
@@ -17,7 +18,7 @@ def directory():
     country = request.args.get("country", "").upper()
     q = request.args.get("q", "").strip()[:100]
     page = services.directory_page(
-        current_viewer(), country=country, q=q, page=request.args.get("page", 1, type=int)
+        current_viewer(), country=country, q=q, page=page_number()
     )
     return render_template(
         "centers/directory.html",
