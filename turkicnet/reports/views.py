@@ -9,6 +9,7 @@ from ..centers import services as center_services
 from ..core.errors import Conflict, NotFound, ValidationFailed
 from ..core.forms import ConfirmForm
 from ..core.languages import LANGUAGE_NAMES
+from ..core.limits import per_account
 from ..core.markdown import render_markdown
 from ..core.permissions import current_viewer
 from ..core.storage import FileTooLarge
@@ -317,6 +318,7 @@ def delete_report(report_id: int):
 
 @bp.post("/reports/<int:report_id>/comments")
 @login_required
+@per_account("COMMENT_LIMIT_PER_USER")
 def comment(report_id: int):
     report = services.get_report(current_viewer(), report_id)
     form = CommentForm()

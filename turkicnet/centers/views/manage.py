@@ -6,6 +6,7 @@ from flask_login import login_required
 
 from ...core.errors import Conflict, InvalidState, NotFound, ValidationFailed
 from ...core.forms import ConfirmForm
+from ...core.limits import per_account
 from ...core.permissions import current_viewer
 from ...core.webutil import attach_error
 from .. import services
@@ -95,6 +96,7 @@ def application(slug: str):
 
 @bp.post("/centers/<slug>/application/message")
 @login_required
+@per_account("APPLICATION_MESSAGE_LIMIT_PER_USER")
 def application_message(slug: str):
     center = services.get_center(current_viewer(), slug)
     form = MessageForm()
@@ -174,6 +176,7 @@ def letter(slug: str):
 
 @bp.post("/centers/<slug>/join")
 @login_required
+@per_account("JOIN_REQUEST_LIMIT_PER_USER")
 def join(slug: str):
     center = services.get_center(current_viewer(), slug)
     form = JoinForm()
@@ -238,6 +241,7 @@ def staff(slug: str):
 
 @bp.post("/centers/<slug>/staff/invite")
 @login_required
+@per_account("INVITE_LIMIT_PER_USER")
 def invite(slug: str):
     center = services.get_center(current_viewer(), slug)
     services.require_manage(current_viewer(), center)
