@@ -37,6 +37,11 @@ def mark_permission_checked() -> None:
     db.session.info[_CHECKED] = True
 
 
+def in_unit_of_work() -> bool:
+    """Whether a unit of work is running (a service called now would join it)."""
+    return db.session.info.get(_DEPTH, 0) > 0
+
+
 def after_commit(callback) -> None:
     """Run ``callback()`` once the outermost unit of work has committed (never on rollback)."""
     db.session.info.setdefault(_AFTER_COMMIT, []).append(callback)

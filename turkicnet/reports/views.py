@@ -1,5 +1,7 @@
 """Sections, reports, files, comments, search, feeds and CSV exports."""
 
+import uuid
+
 from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -200,8 +202,12 @@ def new_report():
         if form.validate_on_submit():
             try:
                 report = services.create_report(
-                    current_viewer(), center, _data(form), files=request.files.getlist("files")
-                )
+                    current_viewer(), center, _data(form), files=request.files.getlist("files"),
+                    creation_key=form.creation_key.data,
+                )  # fmt: skip
+            except services.AlreadyPosted as error:
+                flash(error.message, "info")
+                return redirect(url_for("reports.report", report_id=error.report_id))
             except FileTooLarge as error:
                 attach_error(form, error)
                 status = 413
@@ -210,8 +216,9 @@ def new_report():
             else:
                 flash(_("The report was saved."), "success")
                 return redirect(url_for("reports.report", report_id=report.id))
-    elif not form.publication_date.data:
-        form.publication_date.data = services.today()
+    else:
+        form.creation_key.data = str(uuid.uuid4())
+        form.publication_date.data = form.publication_date.data or services.today()
     return render_template("reports/form.html", form=form, center=center, report=None), status
 
 
