@@ -100,6 +100,15 @@ def _check_authorised(info: dict) -> None:
         )
 
 
+def commit_apart(*rows) -> None:
+    """Commit ``rows`` on a session of their own, leaving the request's session as it is:
+    for a record that must outlive the change it is about, which was rolled back (the audit
+    event of a refusal)."""
+    with Session(db.engine) as session:
+        session.add_all(rows)
+        session.commit()
+
+
 def discard() -> None:
     """Throw away whatever the session holds after an error that no unit of work caught
     (the 500 handler, a failed health check), so the next use starts clean; the worker

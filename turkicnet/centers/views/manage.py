@@ -7,7 +7,7 @@ from flask_login import login_required
 from ...core.errors import Conflict, InvalidState, NotFound, ValidationFailed
 from ...core.forms import ConfirmForm
 from ...core.limits import per_account
-from ...core.permissions import current_viewer
+from ...core.permissions import current_viewer, hidden
 from ...core.webutil import attach_error
 from .. import services
 from ..forms import (
@@ -262,7 +262,7 @@ def invite(slug: str):
 def _membership_in(center, membership_id: int):
     membership = services.get_membership(membership_id)
     if membership.center_id != center.id:
-        raise NotFound(_("No such staff member."))
+        raise hidden(membership, _("No such staff member."), refused="centers.staff_of_another_center")
     return membership
 
 
@@ -327,7 +327,7 @@ def remove_staff(slug: str, membership_id: int):
 def _join_request_in(center, request_id: int):
     join_request = services.get_join_request(request_id)
     if join_request.center_id != center.id:
-        raise NotFound(_("No such request."))
+        raise hidden(join_request, _("No such request."), refused="centers.request_to_another_center")
     return join_request
 
 
@@ -368,7 +368,7 @@ def revoke_invitation(slug: str, invitation_id: int):
     center = services.get_center(current_viewer(), slug)
     invitation = services.get_invitation_by_id(invitation_id)
     if invitation.center_id != center.id:
-        raise NotFound(_("No such invitation."))
+        raise hidden(invitation, _("No such invitation."), refused="centers.invitation_of_another_center")
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("centers.staff", slug=slug))
     return _run(

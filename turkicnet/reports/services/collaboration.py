@@ -40,7 +40,7 @@ def confirm_coauthorship(actor: Actor, report: Report, center_id: int) -> Report
     """
     actor = as_viewer(actor)
     with unit_of_work():
-        require(can_confirm_coauthorship(actor, report, center_id))
+        require(can_confirm_coauthorship(actor, report, center_id), target=report)
         coauthor = next(c for c in report.coauthors if c.center_id == center_id)
         if coauthor.confirmed_at is not None:
             return coauthor
@@ -60,7 +60,7 @@ def share_report(actor: Actor, report: Report, center_ids: list[int]) -> list[Re
     """
     actor = as_viewer(actor)
     with unit_of_work():
-        require(can_manage_report(actor, report))
+        require(can_manage_report(actor, report), target=report)
         candidates = {c.id for c in share_candidates(report)}
         added = []
         for center_id in dict.fromkeys(center_ids):
@@ -87,7 +87,7 @@ def unshare_report(actor: Actor, report: Report, center_id: int) -> None:
     """
     actor = as_viewer(actor)
     with unit_of_work():
-        require(can_manage_report(actor, report))
+        require(can_manage_report(actor, report), target=report)
         share = next((s for s in report.shares if s.center_id == center_id), None)
         if share is None:
             raise NotFound(_("The report is not shared with that center."))
@@ -118,7 +118,7 @@ def add_comment(actor: Actor, report: Report, body: str) -> Comment:
     """
     actor = as_viewer(actor)
     with unit_of_work():
-        require(can_comment(actor, report))
+        require(can_comment(actor, report), target=report)
         body = normalise_block(body)
         if not body:
             raise ValidationFailed("body", _("Write a comment."))

@@ -185,7 +185,7 @@ def create_report(actor: Actor, center: Center, data: ReportData, *, files=(), c
     outermost = not in_unit_of_work()
     try:
         with unit_of_work():
-            require(can_create_report(actor, center))
+            require(can_create_report(actor, center), target=center)
             existing = _posted_with(actor, creation_key) if creation_key else None
             if existing is not None:
                 raise AlreadyPosted(existing)
@@ -222,7 +222,7 @@ def update_report(
     """
     actor = as_viewer(actor)
     with unit_of_work():
-        require(can_edit_report(actor, report))
+        require(can_edit_report(actor, report), target=report)
         if expected_version != report.lock_version:
             raise Conflict(_("Someone else saved this report while you were editing it. Your text is kept "
                              "below: compare it with the saved version and save again."))  # fmt: skip
@@ -267,7 +267,7 @@ def remove_file(actor: Actor, report: Report, file_id: int) -> None:
     """
     actor = as_viewer(actor)
     with unit_of_work():
-        require(can_edit_report(actor, report))
+        require(can_edit_report(actor, report), target=report)
         report_file = next((f for f in report.files if f.id == file_id), None)
         if report_file is None:
             raise NotFound(_("No such file."))
@@ -287,7 +287,7 @@ def delete_report(actor: Actor, report: Report) -> None:
     """
     actor = as_viewer(actor)
     with unit_of_work():
-        require(can_delete_report(actor, report))
+        require(can_delete_report(actor, report), target=report)
         stored = [f.stored_name for f in report.files]
         audit.record(actor, "reports.delete", report, title=report.title, tombstone=report.ever_public)
         search_index.remove_document(report.id)
@@ -306,4 +306,4 @@ def delete_report(actor: Actor, report: Report) -> None:
 def require_edit(actor: Actor, report: Report) -> None:
     """:raises PermissionDenied: unless the actor may edit the report"""
     actor = as_viewer(actor)
-    require(can_edit_report(actor, report))
+    require(can_edit_report(actor, report), target=report)
