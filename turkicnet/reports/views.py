@@ -154,7 +154,7 @@ def report(report_id: int):
 @bp.get("/reports/<int:report_id>/files/<int:file_id>")
 def download(report_id: int, file_id: int):
     report_file, path = services.file_for_download(current_viewer(), report_id, file_id)
-    services.record_download(report_file)
+    services.record_download(current_viewer(), report_file)
     response = send_file(path, mimetype=report_file.mime_type, as_attachment=True,
                          download_name=report_file.original_name)  # fmt: skip
     if report_file.report.visibility is not Visibility.PUBLIC:
@@ -217,7 +217,7 @@ def new_report():
                 flash(_("The report was saved."), "success")
                 return redirect(url_for("reports.report", report_id=report.id))
     else:
-        form.creation_key.data = str(uuid.uuid4())
+        form.creation_key.data = uuid.uuid4().hex  # hex: the 503 page carries it hidden
         form.publication_date.data = form.publication_date.data or services.today()
     return render_template("reports/form.html", form=form, center=center, report=None), status
 
