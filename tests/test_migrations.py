@@ -257,3 +257,35 @@ def test_the_reference_data_is_seeded_after_the_round_trip(round_trip):
     with round_trip.engine.connect() as connection:
         counts = {table: connection.scalar(text(f"SELECT count(*) FROM {table}")) for table in SEEDED_ROWS}
     assert counts == SEEDED_ROWS
+
+
+# ---------------------------------------------------------------- 0006, the reports' creation keys
+
+
+def test_the_creation_key_migration_keeps_every_reports_files_and_comments(app, center, add_staff):
+    """0006 alters ``reports`` in place both ways: copying it would drop the table, and its
+    files and comments would cascade with it."""
+    from tests.conftest import pdf_upload
+    from turkicnet.reports import services
+    from turkicnet.reports.models import Section
+
+    editor = add_staff(center, "editor")
+    section = db.session.scalars(db.select(Section)).first()
+    report = services.create_report(
+        editor, center, services.ReportData(section_id=section.id, title="Trade"), files=[pdf_upload()],
+        creation_key=str(uuid.uuid4()),
+    )  # fmt: skip
+    services.add_comment(editor, report, "A remark")
+    counted = "SELECT (SELECT count(*) FROM reports), (SELECT count(*) FROM report_files), " \
+              "(SELECT count(*) FROM comments)"  # fmt: skip
+    db.session.remove()
+
+    downgrade(revision="0005")
+    after_downgrade = tuple(db.session.execute(text(counted)).one())
+    columns = {c["name"] for c in inspect(db.engine).get_columns("reports")}
+    db.session.remove()
+    upgrade()
+
+    assert after_downgrade == (1, 1, 1) and "creation_key" not in columns
+    assert tuple(db.session.execute(text(counted)).one()) == (1, 1, 1)
+    assert _differences() == []

@@ -77,6 +77,15 @@ class Defaults:
     #: signing and withdrawing: per signatory, and (higher, for a shared address) per address
     SIGN_LIMIT_PER_USER = "10 per 10 minutes"
     SIGN_LIMIT_PER_IP = "50 per 10 minutes"
+    #: what one signed-in account may write (core/limits.py): comments on reports, staff
+    #: invitations (each mails an address outside), requests to join a center, messages on
+    #: an application
+    COMMENT_LIMIT_PER_USER = "30 per hour"
+    INVITE_LIMIT_PER_USER = "20 per hour"
+    JOIN_REQUEST_LIMIT_PER_USER = "10 per hour"
+    APPLICATION_MESSAGE_LIMIT_PER_USER = "30 per hour"
+    #: each editor gets one "new comment" mail per report in this many minutes, however many follow
+    COMMENT_MAIL_QUIET_MINUTES = 30
 
     ARGON2_PROFILE = "RFC_9106_LOW_MEMORY"
     EMAIL_TOKEN_MAX_AGE = 3 * 24 * 3600

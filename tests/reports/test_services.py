@@ -342,9 +342,9 @@ def test_a_first_download_creates_its_counter_and_the_next_one_bumps_it(center, 
     report = make_report(editor, center)
     report_file = report.files[0]
     assert services.download_counts(report) == {}
-    services.record_download(report_file)
+    services.record_download(None, report_file)
     assert services.download_counts(report) == {report_file.id: 1}
-    services.record_download(report_file)
+    services.record_download(None, report_file)
     assert services.download_counts(report) == {report_file.id: 2}
 
 

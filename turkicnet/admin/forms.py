@@ -1,7 +1,7 @@
 """Forms for the Secretariat's decisions."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, TextAreaField
+from wtforms import DateField, HiddenField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from ..core.forms import Form
@@ -22,3 +22,29 @@ class DecisionForm(Form):
 
 class DeactivateForm(Form):
     reason = TextAreaField(_l("Reason (kept in the audit log)"), validators=[Optional(), Length(max=1000)])
+
+
+class DayField(DateField):
+    """A day as YYYY-MM-DD, with a message that says so when it is not one."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Give the date as YYYY-MM-DD.")) from None
+
+
+class AuditFilterForm(Form):
+    """The audit log's filters, read from the query string (a GET form: no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    action = StringField(
+        _l("Action starts with"), validators=[Optional(), Length(max=64)],
+        render_kw={"placeholder": "centers."},
+    )
+    actor = StringField(_l("Who (e-mail or account number)"), validators=[Optional(), Length(max=254)])
+    center = StringField(_l("Center (its address)"), validators=[Optional(), Length(max=120)])
+    since = DayField(_l("From"), name="from", validators=[Optional()])
+    until = DayField(_l("Until"), validators=[Optional()])

@@ -1,6 +1,6 @@
 """The admin area: applications queue, centers, users, audit log."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -25,7 +25,7 @@ from ..protocol.permissions import can_edit_version, can_view_version
 from ..reports import services as report_services
 from ..reports.forms import EventForm, SectionForm
 from . import services
-from .forms import DeactivateForm, DecisionForm
+from .forms import AuditFilterForm, DeactivateForm, DecisionForm
 from .permissions import can_use_admin
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -163,12 +163,25 @@ def set_active(user_id: int):
 
 @bp.get("/audit")
 def audit():
+    form = AuditFilterForm(request.args)
+    filters, status = None, 200
+    if form.validate():
+        try:
+            filters = services.audit_filters(
+                current_viewer(), action=form.action.data, actor=form.actor.data, center=form.center.data,
+                since=form.since.data, until=form.until.data,
+            )  # fmt: skip
+        except ValidationFailed as error:
+            attach_error(form, error)
+    if filters is None:
+        return render_template("admin/audit.html", form=form, page=None, kept={}), 400
     page = services.audit_page(
-        current_viewer(),
-        action=request.args.get("action", "")[:64],
-        page=page_number(),
-    )
-    return render_template("admin/audit.html", page=page, action=request.args.get("action", ""))
+        current_viewer(), filters, page=page_number(),
+        per_page=current_app.config["AUDIT_PER_PAGE"],
+    )  # fmt: skip
+    kept = {name: request.args[name] for name in ("action", "actor", "center", "from", "until")
+            if request.args.get(name)}  # fmt: skip
+    return render_template("admin/audit.html", form=form, page=page, kept=kept), status
 
 
 # ---------------------------------------------------------------- protocol versions

@@ -38,6 +38,11 @@ def mark_permission_checked() -> None:
     db.session.info[_CHECKED] = True
 
 
+def in_unit_of_work() -> bool:
+    """Whether a unit of work is running (a service called now would join it)."""
+    return db.session.info.get(_DEPTH, 0) > 0
+
+
 def after_commit(callback) -> None:
     """Run ``callback()`` once the outermost unit of work has committed (never on rollback)."""
     db.session.info.setdefault(_AFTER_COMMIT, []).append(callback)
@@ -95,6 +100,15 @@ def _check_authorised(info: dict) -> None:
             "a unit of work committed without require(); check a permission inside it, "
             "or say why none is needed with unit_of_work(unchecked=...)"
         )
+
+
+def commit_apart(*rows) -> None:
+    """Commit ``rows`` on a session of their own, leaving the request's session as it is:
+    for a record that must outlive the change it is about, which was rolled back (the audit
+    event of a refusal)."""
+    with Session(db.engine) as session:
+        session.add_all(rows)
+        session.commit()
 
 
 def discard() -> None:

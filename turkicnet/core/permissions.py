@@ -8,6 +8,7 @@ Core does not know what a center or a signature is: the feature that does regist
 function that builds a viewer for a user (:func:`set_viewer_builder`).
 """
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .db import mark_permission_checked
-from .errors import PermissionDenied
+from .errors import NotFound, PermissionDenied, Refusal
 
 _VIEWER_KEY = "turkicnet_viewer"
 
@@ -113,14 +114,46 @@ def forget_current_viewer() -> None:
 
 
 
-def require(allowed: bool, message=None) -> None:
+def refusal(refused: str, target=None) -> Refusal:
+    """What the audit log says of a refusal of ``refused`` on ``target`` (an entity or None)."""
+    if isinstance(target, Viewer):
+        target = target.user
+    if target is None:
+        return Refusal(refused)
+    return Refusal(refused, type(target).__name__.lower(), getattr(target, "id", None))
+
+
+def _asking_service(depth: int = 2) -> str:
+    """``feature.function`` of the code that called our caller: the service that said no, so
+    the many ``require(...)`` calls need not repeat their own names."""
+    frame = sys._getframe(depth)
+    parts = frame.f_globals.get("__name__", "").split(".")
+    feature = parts[1] if len(parts) > 1 and parts[0] == "turkicnet" else parts[0]
+    return f"{feature}.{frame.f_code.co_name}"
+
+
+def require(allowed: bool, message=None, *, target=None) -> None:
     """Raise :class:`PermissionDenied` unless ``allowed``; marks the unit of work as checked.
+
+    The error carries a :class:`Refusal` (the calling service and ``target``, the object the
+    permission was asked about), which the error handler writes to the audit log.
 
     :raises PermissionDenied: when the predicate said no
     """
     if not allowed:
-        raise PermissionDenied(str(message or _l("You are not allowed to do that.")))
+        error = PermissionDenied(str(message or _l("You are not allowed to do that.")))
+        error.refusal = refusal(_asking_service(), target)
+        raise error
     mark_permission_checked()
+
+
+def hidden(target, message, *, refused: str = "") -> NotFound:
+    """The :class:`NotFound` for ``target``, which exists but the actor may not know of: the
+    answer is the one for nothing at all, and the audit log records the refusal. ``refused``
+    names the check (by default the calling service)."""
+    error = NotFound(str(message))
+    error.refusal = refusal(refused or _asking_service(), target)
+    return error
 
 
 def is_authenticated(actor: Actor) -> bool:

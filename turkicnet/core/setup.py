@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
-from . import converters, faults
+from . import audit, converters, faults
 from . import csrf as csrf_gate
 from .database import install_sqlite_rules, is_unavailable
 from .db import discard
@@ -78,6 +78,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError):
         code = error.status_code if error.status_code in (403, 404, 409, 410, 413) else 400
+        # A signed-in person refused something that exists is worth a line in the audit
+        # log; a visitor's 404s on public pages are not.
+        if error.refusal is not None and current_user.is_authenticated:
+            audit.record_refusal(current_user, error.refusal, method=request.method, path=request.path[:200])
         return _render_error(code, error.message)
 
     @app.errorhandler(HTTPException)

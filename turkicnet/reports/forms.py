@@ -22,6 +22,8 @@ from ..core.forms import Form
 
 class ReportForm(Form):
     lock_version = HiddenField()
+    #: the new-report form's one-time key: the same form sent twice posts one report
+    creation_key = HiddenField(validators=[Length(max=64)])
     section_id = SelectField(_l("Section"), coerce=int, validators=[DataRequired()])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     abstract = TextAreaField(

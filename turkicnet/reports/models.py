@@ -88,6 +88,9 @@ class Report(db.Model):
     deleted_at: Mapped[datetime | None]
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     lock_version: Mapped[int] = mapped_column(default=1)
+    #: the one-time key of the form that posted the report: the same form sent again lands
+    #: on this report instead of making another (unique per person who posts)
+    creation_key: Mapped[str | None] = mapped_column(String(36))
 
     lead_center: Mapped["Center"] = relationship(lazy="joined", innerjoin=True)
     section: Mapped[Section] = relationship(lazy="joined", innerjoin=True)
@@ -106,7 +109,11 @@ class Report(db.Model):
     deleted_by: Mapped["User | None"] = relationship(foreign_keys=[deleted_by_id])
 
     __mapper_args__ = {"version_id_col": lock_version}
-    __table_args__ = (Index("ix_reports_listing", "visibility", "publication_date"),)
+    __table_args__ = (
+        Index("ix_reports_listing", "visibility", "publication_date"),
+        # An index, not a constraint: SQLite adds it without copying the table.
+        Index("ix_reports_creation_key", "created_by_id", "creation_key", unique=True),
+    )
 
 
 class ReportCoauthor(db.Model):

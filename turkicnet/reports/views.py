@@ -1,5 +1,7 @@
 """Sections, reports, files, comments, search, feeds and CSV exports."""
 
+import uuid
+
 from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -12,6 +14,7 @@ from ..core.csrf import keeps_typed_input
 from ..core.errors import Conflict, NotFound, ValidationFailed
 from ..core.forms import ConfirmForm
 from ..core.languages import LANGUAGE_NAMES
+from ..core.limits import per_account
 from ..core.markdown import render_markdown
 from ..core.pagination import page_number
 from ..core.permissions import current_viewer
@@ -155,7 +158,7 @@ def report(report_id: int):
 @bp.get("/reports/<int:report_id>/files/<int:file_id>")
 def download(report_id: int, file_id: int):
     report_file, path = services.file_for_download(current_viewer(), report_id, file_id)
-    services.record_download(report_file)
+    services.record_download(current_viewer(), report_file)
     # Files stored before names followed the content (audit F-07) get their kind's extension too.
     kind = filetypes.kind_of(report_file.mime_type) or "bin"
     name = filetypes.display_name(report_file.original_name, kind)
@@ -206,8 +209,12 @@ def new_report():
         if form.validate_on_submit():
             try:
                 report = services.create_report(
-                    current_viewer(), center, _data(form), files=request.files.getlist("files")
-                )
+                    current_viewer(), center, _data(form), files=request.files.getlist("files"),
+                    creation_key=form.creation_key.data,
+                )  # fmt: skip
+            except services.AlreadyPosted as error:
+                flash(error.message, "info")
+                return redirect(url_for("reports.report", report_id=error.report_id))
             except FileTooLarge as error:
                 attach_error(form, error)
                 status = 413
@@ -216,8 +223,9 @@ def new_report():
             else:
                 flash(_("The report was saved."), "success")
                 return redirect(url_for("reports.report", report_id=report.id))
-    elif not form.publication_date.data:
-        form.publication_date.data = services.today()
+    else:
+        form.creation_key.data = uuid.uuid4().hex  # hex: the 503 page carries it hidden
+        form.publication_date.data = form.publication_date.data or services.today()
     return render_template("reports/form.html", form=form, center=center, report=None), status
 
 
@@ -326,6 +334,7 @@ def delete_report(report_id: int):
 @bp.post("/reports/<int:report_id>/comments")
 @keeps_typed_input
 @login_required
+@per_account("COMMENT_LIMIT_PER_USER")
 def comment(report_id: int):
     report = services.get_report(current_viewer(), report_id)
     form = CommentForm()

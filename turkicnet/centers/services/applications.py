@@ -84,7 +84,7 @@ def centers_by_status(actor: Actor, status: CenterStatus | None = None) -> list[
 
 
 def application_thread(actor: Actor, center: Center) -> list[ApplicationMessage]:
-    require(can_view_application(actor, center))
+    require(can_view_application(actor, center), target=center)
     return list(
         db.session.scalars(
             select(ApplicationMessage)
@@ -100,7 +100,7 @@ def letter_path(actor: Actor, center: Center):
     :raises PermissionDenied: for anyone but admins and the center's focal points
     :raises NotFound: when the center has no letter
     """
-    require(can_view_letter(actor, center))
+    require(can_view_letter(actor, center), target=center)
     if not center.letter_stored_name:
         raise NotFound(_("This center has no nomination letter."))
     return storage.path_of(center.letter_stored_name)
@@ -298,7 +298,7 @@ def update_center(actor: Actor, center: Center, details: CenterDetails, *, lette
     :raises ValidationFailed: for a duplicate or a bad field
     """
     with unit_of_work():
-        require(can_edit_center(actor, center))
+        require(can_edit_center(actor, center), target=center)
         details = _clean_details(details)
         _refuse_duplicate(details, exclude_id=center.id)
         letter_replaced = _replace_letter(center, letter)
@@ -316,7 +316,7 @@ def resubmit_application(
     :raises ValidationFailed: for a missing reply, a duplicate or a bad field
     """
     with unit_of_work():
-        require(can_resubmit_application(actor, center))
+        require(can_resubmit_application(actor, center), target=center)
         reply = normalise_block(reply)
         if not reply:
             raise ValidationFailed("reply", _("Tell the Secretariat what you changed."))
@@ -350,7 +350,7 @@ def post_application_message(actor: Actor, center: Center, body: str) -> Applica
     :raises ValidationFailed: for an empty message
     """
     with unit_of_work():
-        require(can_post_application_message(actor, center))
+        require(can_post_application_message(actor, center), target=center)
         body = normalise_block(body)
         if not body:
             raise ValidationFailed("body", _("Write a message."))
@@ -372,7 +372,7 @@ def post_application_message(actor: Actor, center: Center, body: str) -> Applica
 
 def require_edit(actor: Actor, center: Center) -> None:
     """:raises PermissionDenied: unless the actor may edit the center's profile"""
-    require(can_edit_center(actor, center))
+    require(can_edit_center(actor, center), target=center)
 
 
 def require_resubmit(actor: Actor, center: Center) -> None:

@@ -95,7 +95,7 @@ _DECISIONS = {
 
 def _decide(name: str, actor: Actor, center: Center, note: str) -> Center:
     with unit_of_work():
-        require(can_review_center(actor, center))
+        require(can_review_center(actor, center), target=center)
         decision = _DECISIONS[name]
         if center.status not in decision.allowed_from:
             raise InvalidState(

@@ -7,7 +7,7 @@ from sqlalchemy import func, or_, select
 from ...auth.models import User
 from ...core.errors import NotFound
 from ...core.inventory import FileReference
-from ...core.permissions import Actor, require
+from ...core.permissions import Actor, hidden, require
 from ...core.text import match_key
 from ...extensions import db
 from ..models import Center, CenterStatus, Country, Membership
@@ -31,8 +31,10 @@ def get_center(actor: Actor, slug: str) -> Center:
     :raises NotFound: when there is none, or the actor may not know it exists
     """
     center = db.session.scalar(select(Center).where(Center.slug == slug))
-    if center is None or not can_view_center(actor, center):
+    if center is None:
         raise NotFound(_("No such center."))
+    if not can_view_center(actor, center):
+        raise hidden(center, _("No such center."), refused="centers.view_center")
     return center
 
 

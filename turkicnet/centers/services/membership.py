@@ -42,7 +42,7 @@ def has_pending_join_request(actor: Actor, center: Center) -> bool:
 
 
 def pending_join_requests(actor: Actor, center: Center) -> list[JoinRequest]:
-    require(can_manage_staff(actor, center))
+    require(can_manage_staff(actor, center), target=center)
     return list(
         db.session.scalars(
             select(JoinRequest)
@@ -59,7 +59,7 @@ def request_to_join(actor: Actor, center: Center, *, message: str = "") -> JoinR
     :raises Conflict: when a request is already waiting
     """
     with unit_of_work():
-        require(can_request_to_join(actor, center))
+        require(can_request_to_join(actor, center), target=center)
         if has_pending_join_request(actor, center):
             raise Conflict(
                 _("Your request to join %(center)s is already waiting for an answer.", center=center.name)
@@ -97,7 +97,7 @@ def accept_join_request(actor: Actor, join_request: JoinRequest, *, role: str) -
     :raises InvalidState: when the request was already answered
     """
     with unit_of_work():
-        require(can_manage_staff(actor, join_request.center))
+        require(can_manage_staff(actor, join_request.center), target=join_request)
         center = join_request.center
         if join_request.status is not RequestStatus.PENDING:
             raise InvalidState(_("This request was already answered."))
@@ -134,7 +134,7 @@ def decline_join_request(actor: Actor, join_request: JoinRequest, *, reason: str
     :raises ValidationFailed: without a reason
     """
     with unit_of_work():
-        require(can_manage_staff(actor, join_request.center))
+        require(can_manage_staff(actor, join_request.center), target=join_request)
         center = join_request.center
         if join_request.status is not RequestStatus.PENDING:
             raise InvalidState(_("This request was already answered."))
@@ -175,7 +175,7 @@ def invite_staff(actor: Actor, center: Center, *, email: str, role: str) -> tupl
     :raises ValidationFailed: when the person is already on the staff
     """
     with unit_of_work():
-        require(can_manage_staff(actor, center))
+        require(can_manage_staff(actor, center), target=center)
         email = (email or "").strip().lower()
         role = _role(role)
         existing = db.session.scalar(
@@ -284,7 +284,7 @@ def revoke_invitation(actor: Actor, invitation: Invitation) -> Invitation:
     :raises InvalidState: when it was already used or withdrawn
     """
     with unit_of_work():
-        require(can_manage_staff(actor, invitation.center))
+        require(can_manage_staff(actor, invitation.center), target=invitation)
         if invitation.accepted_at is not None or invitation.revoked_at is not None:
             raise InvalidState(_("This invitation can no longer be withdrawn."))
         invitation.revoked_at = utcnow()
@@ -293,7 +293,7 @@ def revoke_invitation(actor: Actor, invitation: Invitation) -> Invitation:
 
 
 def open_invitations(actor: Actor, center: Center) -> list[Invitation]:
-    require(can_manage_staff(actor, center))
+    require(can_manage_staff(actor, center), target=center)
     return list(
         db.session.scalars(
             select(Invitation)

@@ -22,7 +22,7 @@ _ROLE_ORDER = {Role.FOCAL_POINT: 0, Role.EDITOR: 1, Role.VIEWER: 2}
 
 def staff_of(actor: Actor, center: Center) -> list[Membership]:
     """The staff list, focal points first."""
-    require(can_view_staff(actor, center))
+    require(can_view_staff(actor, center), target=center)
     memberships = db.session.scalars(select(Membership).where(Membership.center_id == center.id)).all()
     # Sorted in Python: in SQL, PostgreSQL would order names by its locale and SQLite by code point.
     return sorted(memberships, key=lambda m: (not m.is_primary, _ROLE_ORDER[m.role], m.user.full_name))
@@ -61,7 +61,7 @@ def change_staff(actor: Actor, membership: Membership, *, role: str, can_sign: b
     :raises InvalidState: when it would demote the primary focal point
     """
     with unit_of_work():
-        require(can_manage_staff(actor, membership.center))
+        require(can_manage_staff(actor, membership.center), target=membership)
         center = membership.center
         role = _role(role)
         if membership.is_primary and role is not Role.FOCAL_POINT:
@@ -103,7 +103,7 @@ def make_primary(actor: Actor, membership: Membership) -> Membership:
     :raises InvalidState: unless the person is a focal point
     """
     with unit_of_work():
-        require(can_manage_staff(actor, membership.center))
+        require(can_manage_staff(actor, membership.center), target=membership)
         center = membership.center
         if membership.role is not Role.FOCAL_POINT:
             raise InvalidState(_("Only a focal point can be the primary contact."))
@@ -136,7 +136,7 @@ def remove_staff(actor: Actor, membership: Membership) -> None:
     :raises InvalidState: for the primary focal point
     """
     with unit_of_work():
-        require(can_manage_staff(actor, membership.center))
+        require(can_manage_staff(actor, membership.center), target=membership)
         center = membership.center
         if membership.is_primary:
             raise InvalidState(
@@ -162,7 +162,7 @@ def leave_center(actor: Actor, membership: Membership, *, successor: Membership 
     :raises ValidationFailed: when the primary focal point names no valid successor
     """
     with unit_of_work():
-        require(can_leave_center(actor, membership))
+        require(can_leave_center(actor, membership), target=membership)
         center = membership.center
         if membership.is_primary:
             if successor is None or successor.center_id != center.id or successor.id == membership.id:
@@ -183,7 +183,7 @@ def leave_center(actor: Actor, membership: Membership, *, successor: Membership 
 
 def require_manage(actor: Actor, center: Center) -> None:
     """:raises PermissionDenied: unless the actor may manage the center's staff"""
-    require(can_manage_staff(actor, center))
+    require(can_manage_staff(actor, center), target=center)
 
 
 def staff_recipients(center_ids=None, roles=None, *, approved_only: bool = False) -> list[User]:

@@ -8,7 +8,8 @@ from ...core import filetypes
 from ...core.csrf import keeps_typed_input
 from ...core.errors import Conflict, InvalidState, NotFound, ValidationFailed
 from ...core.forms import ConfirmForm
-from ...core.permissions import current_viewer
+from ...core.limits import per_account
+from ...core.permissions import current_viewer, hidden
 from ...core.webutil import attach_error
 from .. import services
 from ..forms import (
@@ -99,6 +100,7 @@ def application(slug: str):
 @bp.post("/centers/<slug>/application/message")
 @keeps_typed_input
 @login_required
+@per_account("APPLICATION_MESSAGE_LIMIT_PER_USER")
 def application_message(slug: str):
     center = services.get_center(current_viewer(), slug)
     form = MessageForm()
@@ -180,6 +182,7 @@ def letter(slug: str):
 
 @bp.post("/centers/<slug>/join")
 @login_required
+@per_account("JOIN_REQUEST_LIMIT_PER_USER")
 def join(slug: str):
     center = services.get_center(current_viewer(), slug)
     form = JoinForm()
@@ -245,6 +248,7 @@ def staff(slug: str):
 @bp.post("/centers/<slug>/staff/invite")
 @keeps_typed_input
 @login_required
+@per_account("INVITE_LIMIT_PER_USER")
 def invite(slug: str):
     center = services.get_center(current_viewer(), slug)
     services.require_manage(current_viewer(), center)
@@ -265,7 +269,7 @@ def invite(slug: str):
 def _membership_in(center, membership_id: int):
     membership = services.get_membership(membership_id)
     if membership.center_id != center.id:
-        raise NotFound(_("No such staff member."))
+        raise hidden(membership, _("No such staff member."), refused="centers.staff_of_another_center")
     return membership
 
 
@@ -330,7 +334,7 @@ def remove_staff(slug: str, membership_id: int):
 def _join_request_in(center, request_id: int):
     join_request = services.get_join_request(request_id)
     if join_request.center_id != center.id:
-        raise NotFound(_("No such request."))
+        raise hidden(join_request, _("No such request."), refused="centers.request_to_another_center")
     return join_request
 
 
@@ -371,7 +375,7 @@ def revoke_invitation(slug: str, invitation_id: int):
     center = services.get_center(current_viewer(), slug)
     invitation = services.get_invitation_by_id(invitation_id)
     if invitation.center_id != center.id:
-        raise NotFound(_("No such invitation."))
+        raise hidden(invitation, _("No such invitation."), refused="centers.invitation_of_another_center")
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("centers.staff", slug=slug))
     return _run(

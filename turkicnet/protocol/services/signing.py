@@ -55,7 +55,7 @@ def _check_signer(signer_name: str, signer_title: str) -> tuple[str, str]:
 def _require_signable(actor: Actor, center: Center, version: ProtocolVersion) -> None:
     """:raises PermissionDenied: unless the actor may sign for the center;
     :raises InvalidState: unless the version is open or in force"""
-    require(can_sign_for(actor, center), SIGN_REFUSED)
+    require(can_sign_for(actor, center), SIGN_REFUSED, target=center)
     if not can_sign_version(actor, center, version):
         raise InvalidState(_("Version %(n)d is not open for signature.", n=version.number))
 
@@ -132,7 +132,7 @@ def withdraw_signature(
     :raises ValidationFailed: for a missing reason, name, position or wrong password
     """
     with unit_of_work():
-        require(can_sign_for(actor, center), WITHDRAW_REFUSED)
+        require(can_sign_for(actor, center), WITHDRAW_REFUSED, target=center)
         signer_name, signer_title = _check_signer(signer_name, signer_title)
         reason = normalise_line(reason)
         if not reason:

@@ -15,7 +15,7 @@ from ...core.db import unit_of_work
 from ...core.errors import InvalidState, NotFound, ValidationFailed
 from ...core.languages import LANGUAGE_NAMES
 from ...core.mail import queue_mail
-from ...core.permissions import Actor, require
+from ...core.permissions import Actor, hidden, require
 from ...core.text import normalise_line
 from ...core.timeutil import utcnow
 from ...core.urls import external_url
@@ -37,8 +37,10 @@ from ..permissions import (
 def get_version(actor: Actor, number: int) -> ProtocolVersion:
     """:raises NotFound: for an unknown version, or a draft shown to anyone but admins"""
     version = db.session.scalar(select(ProtocolVersion).where(ProtocolVersion.number == number))
-    if version is None or not can_view_version(actor, version):
+    if version is None:
         raise NotFound(_("No such version of the protocol."))
+    if not can_view_version(actor, version):
+        raise hidden(version, _("No such version of the protocol."), refused="protocol.view_version")
     return version
 
 

@@ -6,6 +6,7 @@
 from .collaboration import add_comment, confirm_coauthorship, share_report, unshare_report
 from .editing import (
     FILE_KINDS,
+    AlreadyPosted,
     ReportData,
     create_report,
     delete_report,
@@ -55,6 +56,7 @@ from .sections import (
 
 __all__ = [
     "FILE_KINDS",
+    "AlreadyPosted",
     "RANK_LIMIT",
     "Filters",
     "Gone",

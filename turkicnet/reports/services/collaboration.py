@@ -1,7 +1,11 @@
 """Working on a report with other centers: co-authorship, sharing, the network conversation."""
 
+from datetime import timedelta
+
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from ...centers.models import Role
 from ...centers.services import staff_recipients
@@ -9,6 +13,7 @@ from ...core import audit
 from ...core.db import unit_of_work
 from ...core.errors import NotFound, ValidationFailed
 from ...core.mail import queue_mail
+from ...core.models import AuditEvent
 from ...core.notifications import notify
 from ...core.permissions import Actor, as_viewer, require
 from ...core.text import normalise_block
@@ -35,7 +40,7 @@ def confirm_coauthorship(actor: Actor, report: Report, center_id: int) -> Report
     """
     actor = as_viewer(actor)
     with unit_of_work():
-        require(can_confirm_coauthorship(actor, report, center_id))
+        require(can_confirm_coauthorship(actor, report, center_id), target=report)
         coauthor = next(c for c in report.coauthors if c.center_id == center_id)
         if coauthor.confirmed_at is not None:
             return coauthor
@@ -55,7 +60,7 @@ def share_report(actor: Actor, report: Report, center_ids: list[int]) -> list[Re
     """
     actor = as_viewer(actor)
     with unit_of_work():
-        require(can_manage_report(actor, report))
+        require(can_manage_report(actor, report), target=report)
         candidates = {c.id for c in share_candidates(report)}
         added = []
         for center_id in dict.fromkeys(center_ids):
@@ -82,7 +87,7 @@ def unshare_report(actor: Actor, report: Report, center_id: int) -> None:
     """
     actor = as_viewer(actor)
     with unit_of_work():
-        require(can_manage_report(actor, report))
+        require(can_manage_report(actor, report), target=report)
         share = next((s for s in report.shares if s.center_id == center_id), None)
         if share is None:
             raise NotFound(_("The report is not shared with that center."))
@@ -90,25 +95,43 @@ def unshare_report(actor: Actor, report: Report, center_id: int) -> None:
         audit.record(actor, "reports.unshare", report, center_id=center_id)
 
 
+def _recently_mailed(report: Report) -> set[int]:
+    """Who was mailed about a comment on ``report`` within the quiet period (each comment's
+    audit event names whom it mailed)."""
+    since = utcnow() - timedelta(minutes=current_app.config["COMMENT_MAIL_QUIET_MINUTES"])
+    events = db.session.scalars(
+        select(AuditEvent.details).where(
+            AuditEvent.action == "reports.comment", AuditEvent.target_type == "report",
+            AuditEvent.target_id == report.id, AuditEvent.created_at >= since,
+        )
+    )  # fmt: skip
+    return {user_id for details in events for user_id in (details or {}).get("mailed", [])}
+
+
 def add_comment(actor: Actor, report: Report, body: str) -> Comment:
-    """Add to the network conversation on a report; its editors are told by e-mail.
+    """Add to the network conversation on a report; its editors are told by e-mail, each
+    at most once per report in ``COMMENT_MAIL_QUIET_MINUTES`` (a burst of comments is one
+    mail; the page shows the rest).
 
     :raises PermissionDenied: unless the actor may take part in it
     :raises ValidationFailed: for an empty comment
     """
     actor = as_viewer(actor)
     with unit_of_work():
-        require(can_comment(actor, report))
+        require(can_comment(actor, report), target=report)
         body = normalise_block(body)
         if not body:
             raise ValidationFailed("body", _("Write a comment."))
         comment = Comment(report_id=report.id, author_id=actor.id, body=body[:10_000])
         db.session.add(comment)
-        audit.record(actor, "reports.comment", report)
         centers = [report.lead_center_id] + [c.center_id for c in report.coauthors]
         link = external_url("reports.report", report_id=report.id) + "#comments"
+        skipped = _recently_mailed(report) | {actor.id}
+        mailed = []
         for user in staff_recipients(centers, (Role.FOCAL_POINT, Role.EDITOR)):
-            if user.id != actor.id:
+            if user.id not in skipped:
+                mailed.append(user.id)
                 queue_mail(user, _l("New comment on “%(title)s”", title=report.title), "report_comment",
                            category="reports", report=report, author=actor, body=body, url=link)  # fmt: skip
+        audit.record(actor, "reports.comment", report, mailed=mailed)
         return comment

@@ -1,17 +1,19 @@
 """Posting, editing and deleting reports, with their files and search text."""
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from ...centers.models import Center, CenterStatus
 from ...core import audit, storage
-from ...core.db import unit_of_work
+from ...core.db import in_unit_of_work, unit_of_work
 from ...core.errors import Conflict, NotFound, ValidationFailed
 from ...core.languages import LANGUAGE_NAMES
 from ...core.permissions import Actor, as_viewer, require
@@ -140,27 +142,73 @@ def _store_files(report: Report, uploads) -> list[str]:
     return stored
 
 
-def create_report(actor: Actor, center: Center, data: ReportData, *, files=()) -> Report:
+class AlreadyPosted(Conflict):
+    """The form was sent before (a double click, a retry): its report exists already."""
+
+    def __init__(self, report: Report):
+        super().__init__(_("This report was already saved: here it is."))
+        self.report_id = report.id
+
+
+def _creation_key(raw: str | None) -> str | None:
+    """The form's one-time key as stored, or ``None`` for a missing or malformed one (the
+    report is then posted without it)."""
+    try:
+        return str(uuid.UUID(raw)) if raw else None
+    except ValueError:
+        return None
+
+
+def _posted_with(actor, creation_key: str) -> Report | None:
+    """The report this person posted with the key: only theirs, so someone else's key can
+    neither find nor reveal it."""
+    return db.session.scalar(
+        select(Report).where(Report.created_by_id == actor.id, Report.creation_key == creation_key)
+    )
+
+
+def create_report(actor: Actor, center: Center, data: ReportData, *, files=(), creation_key=None) -> Report:
     """Post a report for ``center`` with its files (or an external URL).
 
+    ``creation_key`` is the one-time key of the form: a second submission of the same form
+    posts nothing and raises :class:`AlreadyPosted` with the first report, also when both
+    arrive at the same moment (the key is unique per person, and the loser of the race is
+    refused by the database).
+
     :raises PermissionDenied: unless an editor or focal point of the approved center
+    :raises AlreadyPosted: when this person already posted a report with the key
     :raises ValidationFailed: for a bad field or a file of a refused kind
     :raises FileTooLarge: for a file over the size limit
     """
     actor = as_viewer(actor)
-    with unit_of_work():
-        require(can_create_report(actor, center))
-        data = _clean(data, center.id)
-        report = Report(lead_center_id=center.id, created_by_id=actor.id)
-        _apply(report, data)
-        db.session.add(report)
-        _store_files(report, files)
-        _set_visibility(report, data.visibility)
-        db.session.flush()
-        reindex(report)
-        audit.record(actor, "reports.create", report, center=center.slug, visibility=report.visibility.value)
-        _notify_coauthors(report, data.coauthor_center_ids)
-        return report
+    creation_key = _creation_key(creation_key)
+    outermost = not in_unit_of_work()
+    try:
+        with unit_of_work():
+            require(can_create_report(actor, center), target=center)
+            existing = _posted_with(actor, creation_key) if creation_key else None
+            if existing is not None:
+                raise AlreadyPosted(existing)
+            data = _clean(data, center.id)
+            report = Report(lead_center_id=center.id, created_by_id=actor.id, creation_key=creation_key)
+            _apply(report, data)
+            db.session.add(report)
+            _store_files(report, files)
+            _set_visibility(report, data.visibility)
+            db.session.flush()
+            reindex(report)
+            audit.record(
+                actor, "reports.create", report, center=center.slug, visibility=report.visibility.value
+            )
+            _notify_coauthors(report, data.coauthor_center_ids)
+            return report
+    except IntegrityError:
+        # The same form, sent at the same moment, won: the unit of work rolled back (and
+        # deleted this attempt's files), so the winner's report can be read.
+        existing = _posted_with(actor, creation_key) if creation_key and outermost else None
+        if existing is None:
+            raise
+        raise AlreadyPosted(existing) from None
 
 
 def update_report(
@@ -174,7 +222,7 @@ def update_report(
     """
     actor = as_viewer(actor)
     with unit_of_work():
-        require(can_edit_report(actor, report))
+        require(can_edit_report(actor, report), target=report)
         if expected_version != report.lock_version:
             raise Conflict(_("Someone else saved this report while you were editing it. Your text is kept "
                              "below: compare it with the saved version and save again."))  # fmt: skip
@@ -219,7 +267,7 @@ def remove_file(actor: Actor, report: Report, file_id: int) -> None:
     """
     actor = as_viewer(actor)
     with unit_of_work():
-        require(can_edit_report(actor, report))
+        require(can_edit_report(actor, report), target=report)
         report_file = next((f for f in report.files if f.id == file_id), None)
         if report_file is None:
             raise NotFound(_("No such file."))
@@ -239,7 +287,7 @@ def delete_report(actor: Actor, report: Report) -> None:
     """
     actor = as_viewer(actor)
     with unit_of_work():
-        require(can_delete_report(actor, report))
+        require(can_delete_report(actor, report), target=report)
         stored = [f.stored_name for f in report.files]
         audit.record(actor, "reports.delete", report, title=report.title, tombstone=report.ever_public)
         search_index.remove_document(report.id)
@@ -258,4 +306,4 @@ def delete_report(actor: Actor, report: Report) -> None:
 def require_edit(actor: Actor, report: Report) -> None:
     """:raises PermissionDenied: unless the actor may edit the report"""
     actor = as_viewer(actor)
-    require(can_edit_report(actor, report))
+    require(can_edit_report(actor, report), target=report)

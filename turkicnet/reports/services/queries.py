@@ -14,14 +14,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ...centers.models import Center, CenterStatus
 from ...centers.services import choose_center
-from ...core import storage
+from ...core import audit, storage
 from ...core.db import unit_of_work
 from ...core.errors import NotFound, ServiceError
 from ...core.inventory import FileReference
-from ...core.permissions import Actor, as_viewer
+from ...core.permissions import Actor, as_viewer, hidden
 from ...core.timeutil import utcnow
 from ...extensions import db
-from ..models import Comment, DownloadCount, Report, ReportCoauthor, ReportFile, Section
+from ..models import Comment, DownloadCount, Report, ReportCoauthor, ReportFile, Section, Visibility
 from ..permissions import can_view_comments, can_view_report, visible_reports, writable_centers
 
 
@@ -61,7 +61,7 @@ def get_report(actor: Actor, report_id: int) -> Report:
             raise Gone(report)
         raise NotFound(_("No such report."))
     if not can_view_report(actor, report):
-        raise NotFound(_("No such report."))
+        raise hidden(report, _("No such report."), refused="reports.view_report")
     return report
 
 
@@ -172,13 +172,18 @@ def stored_files() -> list[FileReference]:
 _UPSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
-def record_download(report_file: ReportFile) -> None:
-    """Count a download in the counter table (the only write a GET makes).
+def record_download(actor: Actor, report_file: ReportFile) -> None:
+    """Count a download in the counter table (the only write a GET makes); a file of a
+    report that is not public is also an audit event (``reports.file_download``): who read it.
 
     One statement inserts the counter or bumps it, so two first downloads at the same
     moment both count instead of one of them failing on the primary key.
     """
     with unit_of_work(unchecked="the download counter: whoever may download the file bumps it"):
+        report = report_file.report
+        if report.visibility is not Visibility.PUBLIC:
+            audit.record(actor, "reports.file_download", report, file_id=report_file.id,
+                         file=report_file.original_name)  # fmt: skip
         insert = _UPSERT[db.session.get_bind().dialect.name]
         db.session.execute(
             insert(DownloadCount)
