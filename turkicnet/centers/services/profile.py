@@ -91,7 +91,7 @@ def get_change_request(actor: Actor, center: Center, request_id: int) -> CenterC
     :raises NotFound: when ``center`` has no such request
     """
     require(can_view_application(actor, center))
-    change = db.session.get(CenterChangeRequest, request_id)
+    change = db.session.get(CenterChangeRequest, request_id) if 0 < request_id < 2**31 else None
     if change is None or change.center_id != center.id:
         raise NotFound(_("No such change request."))
     return change
