@@ -19,5 +19,14 @@ class DecisionForm(FlaskForm):
     )
 
 
+class ChangeDecisionForm(FlaskForm):
+    decision = HiddenField(validators=[DataRequired(), AnyOf(("accept", "decline"))])
+    note = TextAreaField(
+        _l("Comment or reason"),
+        validators=[Optional(), Length(max=5000)],
+        description=_l("The center's focal points read this. Required to decline."),
+    )
+
+
 class DeactivateForm(FlaskForm):
     reason = TextAreaField(_l("Reason (kept in the audit log)"), validators=[Optional(), Length(max=1000)])
