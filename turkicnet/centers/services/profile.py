@@ -214,7 +214,10 @@ def _ask_for_change(actor: Actor, center: Center, asked: dict, letter, reason: s
 
 
 def _guard_pending(change: CenterChangeRequest) -> None:
-    if change.status is not RequestStatus.PENDING:
+    # Read the status again under a row lock (PostgreSQL): of two admins deciding at once, the
+    # second sees the first's decision.
+    query = select(CenterChangeRequest.status).where(CenterChangeRequest.id == change.id)
+    if db.session.scalar(query.with_for_update()) is not RequestStatus.PENDING:
         raise InvalidState(_("This change request was decided already."))
 
 
@@ -257,17 +260,19 @@ def accept_center_change(actor: Actor, change: CenterChangeRequest, *, note: str
         details = replace(current, **asked)
         _refuse_duplicate(details, exclude_id=center.id)
         changes = field_changes(center, details)
-        if change.letter_stored_name:
-            changes["letter"] = [center_letter(center), letter_ref(change.letter_original_name,
-                                                                   change.letter_sha256)]  # fmt: skip
-            storage.keep_on_commit([], [center.letter_stored_name])
-            center.letter_stored_name = change.letter_stored_name
-            center.letter_original_name = change.letter_original_name
-            center.letter_size = change.letter_size
-            center.letter_sha256 = change.letter_sha256
-            change.letter_stored_name = None  # the file is the center's now
-        _apply_details(center, details)
-        _close(actor, change, RequestStatus.ACCEPTED, normalise_block(note))
+        # Nothing is written before the one locked flush below, where a concurrent save shows.
+        with db.session.no_autoflush:
+            if change.letter_stored_name:
+                changes["letter"] = [center_letter(center), letter_ref(change.letter_original_name,
+                                                                       change.letter_sha256)]  # fmt: skip
+                storage.keep_on_commit([], [center.letter_stored_name])
+                center.letter_stored_name = change.letter_stored_name
+                center.letter_original_name = change.letter_original_name
+                center.letter_size = change.letter_size
+                center.letter_sha256 = change.letter_sha256
+                change.letter_stored_name = None  # the file is the center's now
+            _apply_details(center, details)
+            _close(actor, change, RequestStatus.ACCEPTED, normalise_block(note))
         _flush_locked()
         audit.record(actor, "centers.accept_change", center, change_request=change.id, **changes)
         return change
