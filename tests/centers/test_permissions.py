@@ -48,6 +48,8 @@ def table(*, admin=NONE, focal=NONE, staff=NONE, others=NONE, joiners=None) -> d
 TABLES = {
     "can_view_center": table(admin=ALL, focal=ALL, staff=ALL, others={"approved"}),
     "can_edit_center": table(admin=ALL, focal=OPEN | {"approved"}),
+    "can_change_official_details": table(admin=ALL, focal=OPEN),
+    "can_request_center_change": table(focal={"approved"}),
     "can_manage_staff": table(admin=ALL, focal={"approved"}),
     "can_view_staff": table(admin=ALL, focal=ALL, staff=ALL),
     "can_view_letter": table(admin=ALL, focal=ALL),

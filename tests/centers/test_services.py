@@ -436,7 +436,10 @@ def test_the_applicant_edits_and_resubmits_after_a_request_for_changes(app, admi
     )
     assert message.body == "I attached the signed letter."
     [event] = audit_rows("centers.resubmit", center)
-    assert event.actor_id == applicant.id and event.details == {"letter_replaced": True}
+    assert event.actor_id == applicant.id
+    assert event.details["city"] == ["Astana", "Almaty"]
+    assert event.details["description"] == ["Research on economic policy.", "Now with the signed letter."]
+    assert [side["name"] for side in event.details["letter"]] == ["letter.pdf", "signed.pdf"]
     assert mails_to(admin.email)[-1].subject == "Application resubmitted: Economic Research Institute"
     assert center.letter_original_name == "signed.pdf"
     assert stored_files(app) == [center.letter_stored_name] and old_letter not in stored_files(app)
@@ -497,15 +500,18 @@ def test_a_center_that_is_not_a_member_is_hidden_from_outsiders(app, make_center
 # ---------------------------------------------------------------- editing the profile
 
 
-def test_the_focal_point_edits_the_profile_and_the_slug_stays(app, center, focal_point):
+def test_the_applicant_edits_the_profile_and_the_slug_stays(app, make_center):
+    center = make_center(status="pending")
+    applicant = primary_of(center).user
     slug = center.slug
 
     services.update_center(
-        focal_point,
+        applicant,
         center,
         details_of(
             center, name="Institute of Applied Economics", native_name="Қолданбалы экономика институты"
         ),
+        expected_version=center.lock_version,
     )
 
     db.session.refresh(center)
@@ -514,12 +520,14 @@ def test_the_focal_point_edits_the_profile_and_the_slug_stays(app, center, focal
     assert center.name_key == "instituteofappliedeconomics"
     assert center.native_key == "qoldanbalyekonomikainstituty"
     [event] = audit_rows("centers.update", center)
-    assert event.actor_id == focal_point.id
+    assert event.actor_id == applicant.id
 
 
 def test_saving_a_profile_unchanged_is_not_a_duplicate_of_itself(app, center, focal_point):
-    services.update_center(focal_point, center, details_of(center))
-    assert len(audit_rows("centers.update", center)) == 1
+    saved = services.update_center(
+        focal_point, center, details_of(center), expected_version=center.lock_version
+    )
+    assert saved.changes == {}
 
 
 def test_an_edit_may_not_take_another_centers_name(app, center, focal_point, make_center):
@@ -527,33 +535,45 @@ def test_an_edit_may_not_take_another_centers_name(app, center, focal_point, mak
     name = center.name
 
     with pytest.raises(ValidationFailed) as refused:
-        services.update_center(focal_point, center, details_of(center, name="institute of applied ECONOMICS"))
+        services.update_center(
+            focal_point, center, details_of(center, name="institute of applied ECONOMICS"), reason="Renamed.",
+            expected_version=center.lock_version,
+        )  # fmt: skip
 
     assert refused.value.field == "name" and neighbour.name in refused.value.message
     db.session.refresh(center)
     assert center.name == name
 
 
-def test_replacing_the_letter_removes_the_old_file(app, center, focal_point):
+def test_replacing_the_letter_removes_the_old_file(app, make_center):
+    center = make_center(status="pending")
     old = center.letter_stored_name
-    services.update_center(focal_point, center, details_of(center), letter=pdf_upload("new.pdf"))
+    services.update_center(
+        primary_of(center).user, center, details_of(center), letter=pdf_upload("new.pdf"),
+        expected_version=center.lock_version,
+    )  # fmt: skip
     assert center.letter_stored_name != old
     assert old not in stored_files(app) and center.letter_stored_name in stored_files(app)
-    assert audit_rows("centers.update", center)[-1].details == {"letter_replaced": True}
+    assert audit_rows("centers.update", center)[-1].details["letter"][1]["name"] == "new.pdf"
 
 
-def test_an_edit_with_a_bad_letter_changes_nothing(app, center, focal_point):
-    name, letter = center.name, center.letter_stored_name
+@pytest.mark.parametrize("status", ["pending", "approved"])
+def test_an_edit_with_a_bad_letter_changes_nothing(app, make_center, status):
+    center = make_center(status=status)
+    name, city, letter = center.name, center.city, center.letter_stored_name
     fake = FileStorage(stream=BytesIO(NOT_A_PDF), filename="new.pdf", content_type="application/pdf")
 
     with pytest.raises(ValidationFailed) as refused:
-        services.update_center(focal_point, center, details_of(center, name="Renamed Institute"), letter=fake)
+        services.update_center(
+            primary_of(center).user, center, details_of(center, name="Renamed Institute", city="Almaty"),
+            letter=fake, reason="A new name.", expected_version=center.lock_version,
+        )  # fmt: skip
     db.session.commit()  # whatever the caller does next must not save half an edit
 
     assert refused.value.field == "nomination_letter"
     db.session.expire_all()
-    assert (center.name, center.letter_stored_name) == (name, letter)
-    assert audit_rows("centers.update") == []
+    assert (center.name, center.city, center.letter_stored_name) == (name, city, letter)
+    assert audit_rows("centers.update") == [] and audit_rows("centers.request_change") == []
     assert stored_files(app) == [letter]
 
 
@@ -576,9 +596,12 @@ def test_a_resubmission_with_a_bad_letter_changes_nothing(app, make_center):
 def test_only_focal_points_and_admins_edit(request, center, persona):
     actor = request.getfixturevalue(persona)
     with pytest.raises(PermissionDenied):
-        services.update_center(actor, center, details_of(center, name="Hijacked"))
+        services.update_center(
+            actor, center, details_of(center, name="Hijacked", city="Hijacked"), reason="Mine now.",
+            expected_version=center.lock_version,
+        )  # fmt: skip
     db.session.refresh(center)
-    assert center.name != "Hijacked"
+    assert center.name != "Hijacked" and center.city != "Hijacked"
 
 
 # ---------------------------------------------------------------- join requests

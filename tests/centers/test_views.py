@@ -643,7 +643,7 @@ def test_the_focal_point_edits_the_profile(client, login_as, center, focal_point
     response = client.post(
         f"/centers/{slug}/edit",
         data={
-            **profile_form(name=center.name, acronym=center.acronym),
+            **profile_form(name=center.name, acronym=center.acronym, lock_version=center.lock_version),
             "city": "Almaty",
             "description": "New description.",
         },
@@ -660,7 +660,7 @@ def test_an_edit_that_takes_another_centers_name_is_refused(
 ):
     make_center(name="Institute of Applied Economics", acronym="IAE")
     login_as(focal_point)
-    data = profile_form(name="INSTITUTE of applied economics")
+    data = profile_form(name="INSTITUTE of applied economics", lock_version=center.lock_version)
     response = client.post(f"/centers/{center.slug}/edit", data=data)
     assert response.status_code == 400
     assert "Institute of Applied Economics (IAE)" in field_error(response, "name")

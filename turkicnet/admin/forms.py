@@ -20,6 +20,15 @@ class DecisionForm(Form):
     )
 
 
+class ChangeDecisionForm(Form):
+    decision = HiddenField(validators=[DataRequired(), AnyOf(("accept", "decline"))])
+    note = TextAreaField(
+        _l("Comment or reason"),
+        validators=[Optional(), Length(max=5000)],
+        description=_l("The center's focal points read this. Required to decline."),
+    )
+
+
 class DeactivateForm(Form):
     reason = TextAreaField(_l("Reason (kept in the audit log)"), validators=[Optional(), Length(max=1000)])
 

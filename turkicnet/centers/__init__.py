@@ -29,4 +29,6 @@ def init_app(app: Flask) -> None:
         role_labels=labels.ROLE_LABELS,
         status_labels=labels.STATUS_LABELS,
         kind_labels=labels.KIND_LABELS,
+        field_labels=labels.FIELD_LABELS,
+        change_value=labels.change_value,
     )

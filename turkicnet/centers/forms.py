@@ -1,10 +1,13 @@
 """Center forms: shape only; duplicates and transitions are the services' business."""
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     EmailField,
+    HiddenField,
     IntegerField,
     SelectChoice,
     SelectField,
@@ -75,14 +78,50 @@ class ApplyForm(HoneypotMixin, CenterDetailsForm):
     )
 
 
-class EditCenterForm(CenterDetailsForm):
+class LockVersionField(HiddenField):
+    """The version of the profile a form was made from (optimistic locking): a whole number
+    from 1 to 2**31 - 1; anything else is an error on the form, never a server error."""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if valuelist and valuelist[0]:
+            if not re.fullmatch(r"[0-9]{1,10}", valuelist[0]) or not 1 <= int(valuelist[0]) < 2**31:
+                raise ValueError(_l("Not a version of the profile."))
+            self.data = int(valuelist[0])
+
+    def _value(self) -> str:
+        return "" if self.data is None else str(self.data)
+
+
+class LetterForm(CenterDetailsForm):
     nomination_letter = FileField(
         _l("Replace the nomination letter (PDF, optional)"),
         description=_l("Leave empty to keep the current letter."),
     )
 
 
-class ResubmitForm(EditCenterForm):
+class EditCenterForm(LetterForm):
+    lock_version = LockVersionField(validators=[DataRequired()])
+    reason = TextAreaField(
+        _l("Why the official details change"),
+        validators=[Optional(), Length(max=5000)],
+        description=_l(
+            "Needed when you change the country, a name, the acronym or the letter: the Secretariat "
+            "reviews such a change, and the profile shows it once accepted."
+        ),
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.lock_version.errors:
+            self.form_errors.append(
+                _l("This form does not say which version of the profile it was made from. Your input is "
+                   "kept below: check it against the saved profile and save again.")
+            )  # fmt: skip
+        return valid
+
+
+class ResubmitForm(LetterForm):
     reply = TextAreaField(
         _l("Your reply to the Secretariat"),
         validators=[DataRequired(), Length(max=5000)],

@@ -24,6 +24,30 @@ KIND_LABELS = {
     CenterKind.INDEPENDENT: _l("Independent"),
     CenterKind.INTERNATIONAL: _l("International organisation"),
 }
+#: How the profile's fields (and the letter) read in a record of what changed.
+FIELD_LABELS = {
+    "name": _l("Name in English"),
+    "native_name": _l("Name in the national language"),
+    "acronym": _l("Acronym"),
+    "country_code": _l("Country"),
+    "city": _l("City"),
+    "website": _l("Website"),
+    "kind": _l("Kind of body"),
+    "parent_body": _l("Parent body"),
+    "description": _l("About the center"),
+    "founded_year": _l("Year founded"),
+    "letter": _l("Nomination letter"),
+}
+
+
+def change_value(value) -> str:
+    """One side of a recorded change as a person reads it: a letter by its name and hash."""
+    if isinstance(value, dict):
+        return f"{value.get('name')} (SHA-256 {str(value.get('sha256', ''))[:16]}…)"
+    if value is None or value == "":
+        return "—"
+    return str(value)
+
 
 #: The in-app notices this feature sends (core.notifications renders them).
 NOTICES = {
@@ -40,6 +64,12 @@ NOTICES = {
     "role_changed": _l("Your role at %(center)s is now: %(role)s."),
     "removed_from_center": _l("You were removed from the staff of %(center)s."),
     "made_primary": _l("You are now the primary focal point of %(center)s."),
+    "center_change_accepted": _l(
+        "The Secretariat accepted the change to the official details of %(center)s."
+    ),
+    "center_change_declined": _l(
+        "The Secretariat declined the change to the official details of %(center)s."
+    ),
 }
 
 #: Mail a person may switch off (the label on their preferences page).

@@ -1,7 +1,8 @@
 import enum
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
@@ -48,6 +49,9 @@ class MessageKind(enum.StrEnum):
     SUSPENDED = "suspended"
     REINSTATED = "reinstated"
     WITHDRAWN = "withdrawn"
+    CHANGE_PROPOSED = "change_proposed"
+    CHANGE_ACCEPTED = "change_accepted"
+    CHANGE_DECLINED = "change_declined"
 
 
 class RequestStatus(enum.StrEnum):
@@ -101,6 +105,9 @@ class Center(db.Model):
     decided_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Optimistic lock: every UPDATE of the row moves it, so an edit made on an older profile
+    # is refused instead of overwriting what someone saved meanwhile.
+    lock_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     country: Mapped[Country] = relationship(lazy="joined", innerjoin=True)
     memberships: Mapped[list["Membership"]] = relationship(
@@ -110,6 +117,7 @@ class Center(db.Model):
         back_populates="center", cascade="all, delete-orphan", order_by="ApplicationMessage.id"
     )
 
+    __mapper_args__ = {"version_id_col": lock_version}
     __table_args__ = (
         CheckConstraint("founded_year IS NULL OR founded_year BETWEEN 1800 AND 2100", name="founded"),
     )
@@ -138,6 +146,45 @@ class ApplicationMessage(db.Model):
 
     center: Mapped[Center] = relationship(back_populates="messages")
     author: Mapped["User | None"] = relationship(lazy="joined")
+
+
+class CenterChangeRequest(db.Model):
+    """A focal point's request to change what makes a member center official: its country,
+    its names and acronym, its nomination letter. Nothing changes until the Secretariat
+    accepts it; a center has at most one waiting."""
+
+    __tablename__ = "center_change_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("centers.id", ondelete="CASCADE"), index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    status: Mapped[RequestStatus] = mapped_column(str_enum(RequestStatus, 16), default=RequestStatus.PENDING)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    #: ``{field: [value when asked, value asked for]}``; a new letter as ``{"name", "sha256"}``
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The proposed letter, stored until the decision (then moved onto the center, or deleted).
+    letter_stored_name: Mapped[str | None] = mapped_column(String(64))
+    letter_original_name: Mapped[str | None] = mapped_column(String(160))
+    letter_size: Mapped[int | None]
+    letter_sha256: Mapped[str | None] = mapped_column(String(64))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
+
+    center: Mapped[Center] = relationship(lazy="joined", innerjoin=True)
+    requested_by: Mapped["User | None"] = relationship(foreign_keys=[requested_by_id], lazy="joined")
+
+    __table_args__ = (
+        # One request waiting per center: the service says so politely, the index makes sure.
+        Index(
+            "uq_center_change_requests_pending",
+            "center_id",
+            unique=True,
+            sqlite_where=db.text("status = 'pending'"),
+            postgresql_where=db.text("status = 'pending'"),
+        ),
+    )
 
 
 class Membership(db.Model):

@@ -79,6 +79,19 @@ def can_edit_center(actor: Actor, center: Center) -> bool:
     return is_focal_point(actor, center) and center.status in (APPLICATION_OPEN | {CenterStatus.APPROVED})
 
 
+def can_change_official_details(actor: Actor, center: Center) -> bool:
+    """Country, names, acronym and letter change at once for admins, and for focal points while
+    the center is an application (the Secretariat reviews all of it before approving)."""
+    if is_admin(actor):
+        return True
+    return is_focal_point(actor, center) and center.status in APPLICATION_OPEN
+
+
+def can_request_center_change(actor: Actor, center: Center) -> bool:
+    """A member's focal points ask the Secretariat to change its official details."""
+    return is_focal_point(actor, center) and center.status is CenterStatus.APPROVED
+
+
 def can_manage_staff(actor: Actor, center: Center) -> bool:
     """Focal points of an approved center (and admins) invite, change and remove staff."""
     if is_admin(actor):

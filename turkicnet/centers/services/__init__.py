@@ -13,10 +13,8 @@ from .applications import (
     find_duplicate,
     letter_path,
     post_application_message,
-    require_edit,
     require_resubmit,
     resubmit_application,
-    update_center,
 )
 from .decisions import (
     Decision,
@@ -27,6 +25,7 @@ from .decisions import (
     suspend_center,
     withdraw_center,
 )
+from .diff import OFFICIAL_FIELDS
 from .directory import (
     approved_counts_by_country,
     choose_center,
@@ -53,6 +52,17 @@ from .membership import (
     request_to_join,
     revoke_invitation,
 )
+from .profile import (
+    ProfileSaved,
+    accept_center_change,
+    change_letter_path,
+    change_request_queue,
+    decline_center_change,
+    get_change_request,
+    pending_change_request,
+    require_edit,
+    update_center,
+)
 from .staff import (
     change_staff,
     focal_points,
@@ -66,8 +76,11 @@ from .staff import (
 )
 
 __all__ = [
+    "OFFICIAL_FIELDS",
     "CenterDetails",
     "Decision",
+    "ProfileSaved",
+    "accept_center_change",
     "accept_invitation",
     "accept_join_request",
     "application_queue",
@@ -76,14 +89,18 @@ __all__ = [
     "approve_center",
     "approved_counts_by_country",
     "centers_by_status",
+    "change_letter_path",
+    "change_request_queue",
     "change_staff",
     "choose_center",
+    "decline_center_change",
     "decline_join_request",
     "directory_page",
     "directory_rows",
     "find_duplicate",
     "focal_points",
     "get_center",
+    "get_change_request",
     "get_country",
     "get_invitation",
     "get_invitation_by_id",
@@ -98,6 +115,7 @@ __all__ = [
     "make_primary",
     "network_counts",
     "open_invitations",
+    "pending_change_request",
     "pending_join_requests",
     "post_application_message",
     "primary_contacts",

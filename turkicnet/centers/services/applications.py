@@ -29,13 +29,13 @@ from ..models import (
 )
 from ..permissions import (
     can_apply_for_center,
-    can_edit_center,
     can_post_application_message,
     can_resubmit_application,
     can_view_application,
     can_view_letter,
 )
 from .decisions import _mail_focal_points
+from .diff import center_letter, field_changes
 
 #: Statuses whose centers still count as taking a name, acronym or website.
 _HOLDS_NAME = (
@@ -215,16 +215,22 @@ def _unique_slug(details: CenterDetails) -> str:
     return unique_slug(Center.slug, f"{base}-{details.country_code.lower()}")
 
 
-def _store_letter(center: Center, letter) -> None:
-    """Store an uploaded letter on the center, tied to the unit of work: the new file goes if
-    the change rolls back, the one it replaces once the change has committed.
+def _save_letter(letter, replaced: str | None = None) -> storage.StoredFile:
+    """Store an uploaded letter, tied to the unit of work: the new file goes if the change
+    rolls back, the one it replaces once the change has committed.
 
     :raises ValidationFailed: on ``nomination_letter`` when it is missing or not a PDF
     """
     stored = storage.save_pdf(
         letter, field="nomination_letter", max_size=current_app.config["MAX_LETTER_SIZE"]
     )
-    storage.keep_on_commit([stored.stored_name], [center.letter_stored_name])
+    storage.keep_on_commit([stored.stored_name], [replaced])
+    return stored
+
+
+def _store_letter(center: Center, letter) -> None:
+    """Store an uploaded letter on the center (see :func:`_save_letter`)."""
+    stored = _save_letter(letter, replaced=center.letter_stored_name)
     center.letter_stored_name = stored.stored_name
     center.letter_original_name = stored.original_name
     center.letter_size = stored.size
@@ -291,22 +297,6 @@ def _mail_admins(center: Center, subject, template: str, **context) -> None:
         queue_mail(admin, subject, template, category="center_decisions", center=center, url=url, **context)
 
 
-def update_center(actor: Actor, center: Center, details: CenterDetails, *, letter=None) -> Center:
-    """Edit a center's profile; the slug never changes.
-
-    :raises PermissionDenied: unless a focal point of the center or an admin
-    :raises ValidationFailed: for a duplicate or a bad field
-    """
-    with unit_of_work():
-        require(can_edit_center(actor, center), target=center)
-        details = _clean_details(details)
-        _refuse_duplicate(details, exclude_id=center.id)
-        letter_replaced = _replace_letter(center, letter)
-        _apply_details(center, details)
-        audit.record(actor, "centers.update", center, letter_replaced=letter_replaced or None)
-        return center
-
-
 def resubmit_application(
     actor: Actor, center: Center, details: CenterDetails, *, reply: str, letter=None
 ) -> Center:
@@ -322,7 +312,10 @@ def resubmit_application(
             raise ValidationFailed("reply", _("Tell the Secretariat what you changed."))
         details = _clean_details(details)
         _refuse_duplicate(details, exclude_id=center.id)
-        letter_replaced = _replace_letter(center, letter)
+        changes = field_changes(center, details)
+        letter_before = center_letter(center)
+        if _replace_letter(center, letter):
+            changes["letter"] = [letter_before, center_letter(center)]
         _apply_details(center, details)
         now = utcnow()
         center.status = CenterStatus.PENDING
@@ -338,7 +331,7 @@ def resubmit_application(
                 to_status=CenterStatus.PENDING.value,
             )
         )
-        audit.record(actor, "centers.resubmit", center, letter_replaced=letter_replaced or None)
+        audit.record(actor, "centers.resubmit", center, **changes)
         _notify_admins_of_application(center, resubmitted=True)
         return center
 
@@ -368,11 +361,6 @@ def post_application_message(actor: Actor, center: Center, body: str) -> Applica
 
 
 # ---------------------------------------------------------------- guards for pages that show a form
-
-
-def require_edit(actor: Actor, center: Center) -> None:
-    """:raises PermissionDenied: unless the actor may edit the center's profile"""
-    require(can_edit_center(actor, center), target=center)
 
 
 def require_resubmit(actor: Actor, center: Center) -> None:

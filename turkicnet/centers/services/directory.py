@@ -10,7 +10,7 @@ from ...core.inventory import FileReference
 from ...core.permissions import Actor, hidden, require
 from ...core.text import match_key
 from ...extensions import db
-from ..models import Center, CenterStatus, Country, Membership
+from ..models import Center, CenterChangeRequest, CenterStatus, Country, Membership
 from ..permissions import can_view_center, visible_centers
 
 
@@ -112,13 +112,26 @@ def choose_center(centers: list[Center], slug: str | None, message) -> Center:
 
 
 def letter_files() -> list[FileReference]:
-    """Every stored nomination letter, for ``files verify`` and backups (no one's view)."""
+    """Every stored nomination letter, those waiting in a change request too, for ``files
+    verify`` and backups (no one's view)."""
     rows = db.session.execute(
         select(Center.slug, Center.letter_stored_name, Center.letter_size, Center.letter_sha256)
         .where(Center.letter_stored_name.is_not(None))
         .order_by(Center.id)
     )
+    proposed = db.session.execute(
+        select(Center.slug, CenterChangeRequest.letter_stored_name, CenterChangeRequest.letter_size,
+               CenterChangeRequest.letter_sha256)
+        .join(CenterChangeRequest.center)
+        .where(CenterChangeRequest.letter_stored_name.is_not(None))
+        .order_by(CenterChangeRequest.id)
+    )  # fmt: skip
     return [
         FileReference(stored_name, size, sha256, _("nomination letter of center %(slug)s", slug=slug))
         for slug, stored_name, size, sha256 in rows
+    ] + [
+        FileReference(
+            stored_name, size, sha256, _("proposed nomination letter of center %(slug)s", slug=slug)
+        )
+        for slug, stored_name, size, sha256 in proposed
     ]

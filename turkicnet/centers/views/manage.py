@@ -43,6 +43,10 @@ def _details(form) -> services.CenterDetails:
     )
 
 
+def _country_names() -> dict[str, str]:
+    return {country.code: country.name for country in services.list_countries()}
+
+
 def _form_for_center(form_class, center, **kwargs):
     form = form_class(obj=center, **kwargs)
     form.set_countries(services.list_countries())
@@ -94,6 +98,8 @@ def application(slug: str):
         center=center,
         thread=thread,
         message_form=MessageForm(formdata=None),
+        pending=services.pending_change_request(current_viewer(), center),
+        country_names=_country_names(),
     )
 
 
@@ -148,18 +154,30 @@ def edit(slug: str):
     center = services.get_center(current_viewer(), slug)
     services.require_edit(current_viewer(), center)
     form = _form_for_center(EditCenterForm, center)
+    status = 400 if request.method == "POST" else 200
     if form.validate_on_submit():
         try:
-            services.update_center(
-                current_viewer(), center, _details(form), letter=form.nomination_letter.data
-            )
+            saved = services.update_center(
+                current_viewer(), center, _details(form), letter=form.nomination_letter.data,
+                reason=form.reason.data or "", expected_version=form.lock_version.data,
+            )  # fmt: skip
+        except Conflict as error:
+            form.form_errors.append(error.message)
+            status = 409
         except ValidationFailed as error:
             attach_error(form, error)
         else:
-            flash(_("The profile was saved."), "success")
+            flash(_("The profile was saved. The change to its official details was sent to the Secretariat: "
+                    "the profile shows it once accepted.") if saved.change_request
+                  else _("The profile was saved."), "success")  # fmt: skip
             return redirect(url_for("site.center", slug=slug))
-    status = 400 if request.method == "POST" else 200
-    return render_template("centers/edit.html", center=center, form=form), status
+    if status == 409 or form.lock_version.errors:
+        # Told so, the editor saves next against the profile as it is now, their input kept.
+        form.lock_version.data = center.lock_version
+    return render_template(
+        "centers/edit.html", center=center, form=form, country_names=_country_names(),
+        pending=services.pending_change_request(current_viewer(), center),
+    ), status  # fmt: skip
 
 
 @bp.get("/centers/<slug>/letter")

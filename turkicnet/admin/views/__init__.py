@@ -1,32 +1,33 @@
-"""The admin area: applications queue, centers, users, audit log."""
+"""The admin area: applications queue, centers, users, audit log (changes of a member's
+official details in ``changes.py``, the audit log's filters in ``audit.py``)."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from ..auth import services as auth_services
-from ..centers import services as center_services
-from ..centers.forms import MessageForm
-from ..centers.labels import STATUS_LABELS
-from ..centers.models import CenterStatus
-from ..core.csrf import keeps_typed_input
-from ..core.errors import InvalidState, ValidationFailed
-from ..core.forms import ConfirmForm
-from ..core.languages import LANGUAGE_NAMES
-from ..core.markdown import render_markdown
-from ..core.pagination import page_number
-from ..core.permissions import current_viewer, require
-from ..core.webutil import attach_error
-from ..extensions import login_manager
-from ..protocol import services as protocol_services
-from ..protocol.forms import TextForm, VersionForm
-from ..protocol.permissions import can_edit_version, can_view_version
-from ..reports import services as report_services
-from ..reports.forms import EventForm, SectionForm
-from . import services
-from .forms import AuditFilterForm, DeactivateForm, DecisionForm
-from .permissions import can_use_admin
+from ...auth import services as auth_services
+from ...centers import services as center_services
+from ...centers.forms import MessageForm
+from ...centers.labels import STATUS_LABELS
+from ...centers.models import CenterStatus
+from ...core.csrf import keeps_typed_input
+from ...core.errors import InvalidState, ValidationFailed
+from ...core.forms import ConfirmForm
+from ...core.languages import LANGUAGE_NAMES
+from ...core.markdown import render_markdown
+from ...core.pagination import page_number
+from ...core.permissions import current_viewer, require
+from ...core.webutil import attach_error
+from ...extensions import login_manager
+from ...protocol import services as protocol_services
+from ...protocol.forms import TextForm, VersionForm
+from ...protocol.permissions import can_edit_version, can_view_version
+from ...reports import services as report_services
+from ...reports.forms import EventForm, SectionForm
+from .. import services
+from ..forms import ChangeDecisionForm, DeactivateForm, DecisionForm
+from ..permissions import can_use_admin
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -59,6 +60,7 @@ def applications():
         "admin/applications.html",
         queue=center_services.application_queue(current_viewer()),
         awaiting=center_services.centers_by_status(current_viewer(), CenterStatus.CHANGES_REQUESTED),
+        changes=center_services.change_request_queue(current_viewer()),
     )
 
 
@@ -73,7 +75,7 @@ def centers():
     )
 
 
-def _render_center(center, *, decision_form=None, message_form=None, status=200):
+def _render_center(center, *, decision_form=None, message_form=None, change_form=None, status=200):
     return render_template(
         "admin/center.html",
         center=center,
@@ -82,6 +84,9 @@ def _render_center(center, *, decision_form=None, message_form=None, status=200)
         staff=center_services.staff_of(current_viewer(), center),
         decision_form=decision_form or DecisionForm(formdata=None),
         message_form=message_form or MessageForm(formdata=None),
+        pending=center_services.pending_change_request(current_viewer(), center),
+        change_form=change_form or ChangeDecisionForm(formdata=None),
+        country_names={country.code: country.name for country in center_services.list_countries()},
     ), status
 
 
@@ -159,29 +164,6 @@ def set_active(user_id: int):
                 "success",
             )
     return redirect(url_for("admin.users"))
-
-
-@bp.get("/audit")
-def audit():
-    form = AuditFilterForm(request.args)
-    filters, status = None, 200
-    if form.validate():
-        try:
-            filters = services.audit_filters(
-                current_viewer(), action=form.action.data, actor=form.actor.data, center=form.center.data,
-                since=form.since.data, until=form.until.data,
-            )  # fmt: skip
-        except ValidationFailed as error:
-            attach_error(form, error)
-    if filters is None:
-        return render_template("admin/audit.html", form=form, page=None, kept={}), 400
-    page = services.audit_page(
-        current_viewer(), filters, page=page_number(),
-        per_page=current_app.config["AUDIT_PER_PAGE"],
-    )  # fmt: skip
-    kept = {name: request.args[name] for name in ("action", "actor", "center", "from", "until")
-            if request.args.get(name)}  # fmt: skip
-    return render_template("admin/audit.html", form=form, page=page, kept=kept), status
 
 
 # ---------------------------------------------------------------- protocol versions
@@ -403,3 +385,6 @@ def section_action(slug: str, action: str):
         else:
             report_services.set_section_active(current_viewer(), section, active=action == "restore")
     return redirect(url_for("admin.sections"))
+
+
+from . import audit, changes  # noqa: E402, F401  (add their routes to bp)
