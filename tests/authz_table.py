@@ -241,6 +241,10 @@ CENTERS = {
         "POST": only({"admin": 302, "suspended": 403}, refused=404),
     },
     "centers.letter": {"GET": only({"focal_a": 200, "admin": 200})},
+    # The letter proposed with B's change request: B's focal point (not an actor) and admins.
+    "centers.change_letter": {
+        "args": {"slug": "center_b", "request_id": "change_b"}, "GET": only({"admin": 200}),
+    },
     "centers.staff": {"GET": only(each(A_STAFF, 200) | {"admin": 200})},
     # A verified person who is not on the staff asks to join; A's own staff are refused.
     "centers.join": {"POST": only({"no_center": 302, "editor_b": 302, "suspended": 302, "admin": 302})},
@@ -283,6 +287,11 @@ ADMIN = {
     "admin.center": {"GET": ADMIN_GET},
     "admin.center@pending": {"args": {"slug": "pending"}, "GET": ADMIN_GET},
     "admin.decide": {"args": {"slug": "pending"}, "POST": only({"admin": 400})},
+    # B's waiting change of its official details: only the Secretariat decides (an empty form
+    # is shown again).
+    "admin.decide_change": {
+        "args": {"slug": "center_b", "request_id": "change_b"}, "POST": only({"admin": 400}),
+    },
     "admin.message": {
         "args": {"slug": "pending"},
         "data": {"body": "Please explain."},

@@ -35,6 +35,9 @@ from tests.conftest import (
 from turkicnet import create_app
 from turkicnet.extensions import db
 
+_DETAIL_FIELDS = ("name", "native_name", "acronym", "country_code", "city", "website", "parent_body",
+                  "description", "founded_year")  # fmt: skip
+
 #: The actors of the matrix, in the order the reports list them.
 ACTORS = (
     "anonymous",
@@ -264,6 +267,12 @@ def _populate(values: dict) -> dict:
         people["focal_a"], center_a, email="invitee@example.org", role="viewer"
     )
     join_request = centers.request_to_join(joiner, center_a, message="May I join?")
+    # B's focal point asks the Secretariat to change B's official name, with a new letter.
+    b_details = {name: getattr(center_b, name) for name in _DETAIL_FIELDS} | {"kind": center_b.kind.value}
+    change_b = centers.update_center(
+        focal_b, center_b, center_details(**(b_details | {"name": "Center for Strategic Studies"})),
+        letter=pdf_upload("renamed.pdf"), reason="Renamed by decree.", expected_version=center_b.lock_version,
+    ).change_request  # fmt: skip
 
     version = protocol.create_version(
         admin, title="Protocol on Cooperation", required_centers=10, required_states=None
@@ -307,6 +316,7 @@ def _populate(values: dict) -> dict:
         report_deleted=deleted.id, file_public=public.files[0].id, file_network=network.files[0].id,
         file_draft=private.files[0].id, file_deleted=deleted_file,
         membership=viewer_membership.id, join_request=join_request.id, invitation=invitation.id,
+        change_b=change_b.id,
         invitation_token=invitation_token,
         verify_token=auth_services.verification_token(people["unverified"]),
         reset_token=path_of(reset_link).rsplit("/", 1)[1], user=people["no_center"].id,

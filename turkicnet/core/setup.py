@@ -123,9 +123,10 @@ def register_request_hooks(app: Flask) -> None:
 
     @app.before_request
     def refuse_nul_bytes():
-        # No text a person types holds a NUL, and PostgreSQL refuses one in any text value.
-        if "\x00" in request.path or _holds_nul(request.args) or _holds_nul(request.form):
-            return _render_error(400, _("The address or the form held a NUL character, which no text holds."))
+        # No address holds a NUL, and PostgreSQL refuses one in any text value. A form's NUL is
+        # dropped by the form itself (``core.forms.Form``), so what was typed is kept.
+        if "\x00" in request.path or _holds_nul(request.args):
+            return _render_error(400, _("The address held a NUL character, which no address holds."))
 
     @app.after_request
     def security_headers(response):
