@@ -82,6 +82,9 @@ def test_the_pager_keeps_the_filters(app, logged_in_admin, make_user):
         ("actor=nobody@example.org", "No account has that e-mail address."),
         ("actor=99999999999999999999999", "Give an e-mail address or an account number."),
         ("center=no-such-center", "No center has that address."),
+        ("actor=%C2%B2", "Give an e-mail address or an account number."),
+        ("until=9999-12-31", "Give a day between 2000 and 2999."),
+        ("from=0001-01-01", "Give a day between 2000 and 2999."),
     ],
 )
 def test_a_malformed_filter_is_told_not_a_500(logged_in_admin, query, message):

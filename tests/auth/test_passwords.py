@@ -29,6 +29,13 @@ def _refusal(password: str, user_inputs=PROBE) -> str:
         "Bishkek Baku Ankara 2025",
         "OTS research centre 2026",
         "example.org probe 2026!",
+        # As people of the network spell them: native names, Cyrillic, dotted and dashed.
+        "Taşkent Semerkant 2024!",
+        "İstanbulİstanbul2024",
+        "Türkiye Bakı 2025!!",
+        "Nur-Sultan 2023 Almatı",
+        "Qazaqstan Özbekistan 24",
+        "Ташкент Самарканд 2024",
     ],
 )
 def test_a_password_of_the_platforms_or_the_persons_words_is_refused(app, password):

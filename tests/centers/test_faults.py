@@ -36,3 +36,17 @@ def test_a_database_error_while_approving_leaves_the_application_pending(
     # The database is back: the same decision goes through, once.
     services.approve_center(admin, db.session.get(Center, center.id), note="Welcome.")
     assert db.session.get(Center, center.id).status is CenterStatus.APPROVED
+
+
+def test_a_decision_meeting_a_save_made_at_the_same_moment_is_a_conflict_not_a_500(app, admin, center):
+    from sqlalchemy import text
+
+    from turkicnet.core.errors import Conflict
+
+    # The focal point's save lands between the admin's read of the center and the write.
+    bump = text("UPDATE centers SET lock_version = lock_version + 1 WHERE id = :id")
+    db.session.execute(bump, {"id": center.id})
+    with pytest.raises(Conflict, match="at the same moment"):
+        services.suspend_center(admin, center, note="Inactive.")
+    db.session.expire_all()
+    assert center.status == CenterStatus.APPROVED

@@ -60,3 +60,18 @@ def test_the_applicant_reading_their_own_application_records_nothing(client, log
     login_as(primary_of(pending).user)
     assert client.get(f"/centers/{pending.slug}/application").status_code == 200
     assert audit_rows("authz_fail") == []
+
+
+def test_a_refused_invitation_link_is_recorded_without_its_token(app, client, login_as, center, focal_point,
+                                                                 outsider, make_user):
+    from turkicnet.centers import services as center_services
+
+    _, token = center_services.invite_staff(focal_point, center, email="invitee@example.org", role="viewer")
+    login_as(outsider)
+
+    response = client.post(f"/invitations/{token}")
+
+    assert response.status_code in (403, 404)
+    [event] = audit_rows("authz_fail")
+    assert token not in str(event.details)
+    assert event.details["path"] == "/invitations/<token>"

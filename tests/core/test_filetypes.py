@@ -85,7 +85,10 @@ def test_a_file_that_only_starts_and_ends_like_a_pdf_is_refused(app):
     assert "not a readable PDF" in _refusal(simple_pdf(["x"])[:-6], "r.pdf")
 
 
-MARKUP = [b"<html>", b"<SCRIPT>alert(1)</SCRIPT>", b"<svg/onload=x>", b"<iFrame src=x>"]
+MARKUP = [
+    b"<html>", b"<SCRIPT>alert(1)</SCRIPT>", b"<svg/onload=x>", b"<iFrame src=x>",
+    b"<details open ontoggle=alert(1)>", b"<audio src=x onerror=alert(1)>", b"<!-- x -->",
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("markup", MARKUP)
@@ -168,3 +171,16 @@ def test_a_nested_archive_is_refused_but_an_embedded_workbook_is_not(app):
     assert "another archive" in _refusal(_zip(DOCX_PARTS | {"word/media/inner.zip": inner}), "r.docx")
     embedded = _zip(DOCX_PARTS | {"word/embeddings/Microsoft_Excel_Worksheet.xlsx": inner})
     assert _save(embedded, "r.docx").mime_type == filetypes.MIME_TYPES["docx"]
+
+
+@pytest.mark.parametrize(
+    "prefix", [b"<input autofocus onfocus=alert(1)>\n", "\ufeff<script>x</script>".encode("utf-16-le"), b" "]
+)
+def test_a_pdf_with_anything_before_its_header_is_refused(app, prefix):
+    assert "before its header" in _refusal(prefix + simple_pdf(["x"]), "report.pdf")
+
+
+def test_a_csv_with_comparisons_but_no_markup_is_kept(app, tmp_path):
+    path = tmp_path / "figures.csv"
+    path.write_bytes(b"indicator,value\ninflation < 5%,4.2\na<3 and b>2,1\n")
+    assert not filetypes.holds_html(path, filetypes._CSV_MARKUP)

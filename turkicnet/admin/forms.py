@@ -41,6 +41,10 @@ class DayField(DateField):
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(_l("Give the date as YYYY-MM-DD.")) from None
+        # The platform's records start long after 2000; a far day would overflow the day after.
+        if self.data is not None and not 2000 <= self.data.year <= 2999:
+            self.data = None
+            raise ValueError(_l("Give a day between 2000 and 2999."))
 
 
 class AuditFilterForm(Form):

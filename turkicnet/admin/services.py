@@ -42,7 +42,7 @@ def audit_filters(
     require(can_use_admin(viewer))
     actor, center = (actor or "").strip(), (center or "").strip()
     actor_id = None
-    if actor.isdigit() and int(actor) <= _MAX_ID:
+    if actor.isascii() and actor.isdigit() and int(actor) <= _MAX_ID:
         actor_id = int(actor)
     elif actor and "@" in actor and not actor.isdigit():
         actor_id = db.session.scalar(select(User.id).where(func.lower(User.email) == actor.lower()))

@@ -2,6 +2,7 @@
 
 import re
 
+from anyascii import anyascii
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
@@ -61,11 +62,16 @@ PLATFORM_WORDS = (
     "shusha", "bishkek", "cholponata", "ankara", "istanbul", "ashgabat", "budapest", "lefkosa",
     "kazakhstan", "uzbekistan", "azerbaijan", "kyrgyzstan", "turkey", "turkiye", "turkmenistan",
     "hungary",
+    # The same as the network's people write them, folded to ASCII (Taşkent → taskent).
+    "taskent", "toshkent", "semerkant", "samarqand", "baki", "almati", "biskek", "asgabat", "turan",
+    "qazaqstan", "kazakistan", "ozbekiston", "ozbekistan", "azerbaycan", "kirgizistan", "qirgiziston",
+    "turkmenistan", "macaristan", "kibris",
 )  # fmt: skip
 _LEET = str.maketrans(
     {"4": "a", "@": "a", "3": "e", "0": "o", "1": "i", "!": "i", "5": "s", "$": "s", "7": "t"}
 )
 _WORD = re.compile(r"[^\W\d_]{3,}")
+_SEPARATORS = frozenset(" -_.'’")
 
 
 class PublishedPassword(str):
@@ -83,20 +89,33 @@ def published_password(password: str) -> PublishedPassword:
 
 def context_words(user_inputs: list[str]) -> list[str]:
     """The platform's words and the person's (name parts, e-mail local part and domain words)."""
-    own = {word.lower() for item in user_inputs if item for word in _WORD.findall(item)}
+    own = {anyascii(word).lower() for item in user_inputs if item for word in _WORD.findall(item)}
     return sorted(own | set(PLATFORM_WORDS), key=len, reverse=True)
 
 
+def _folded(password: str) -> tuple[str, list[int]]:
+    """``password`` in lower-case ASCII without separators (İstanbul, Ташкент, Nur-Sultan →
+    istanbul, tashkent, nursultan), and for each folded letter the position it came from."""
+    folded, origin = [], []
+    for position, ch in enumerate(password):
+        if ch in _SEPARATORS:
+            continue
+        for letter in anyascii(ch).lower():
+            folded.append(letter)
+            origin.append(position)
+    return "".join(folded), origin
+
+
 def without_context(password: str, words: list[str]) -> str:
-    """What is left of ``password`` once every context word is taken out of it, also when
-    spelt with digits for letters (``T4shk3nt``)."""
-    # Letter by letter, so positions stay those of ``password`` ("İ".lower() is two characters).
-    lowered = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in password)
-    kept = [True] * len(password)
-    for spelling in (lowered, lowered.translate(_LEET)):
+    """What is left of ``password`` once every context word is taken out of it, in any script
+    and also when spelt with digits for letters (``T4shk3nt``); separators go with them."""
+    folded, origin = _folded(password)
+    kept = [ch not in _SEPARATORS for ch in password]
+    for spelling in (folded, folded.translate(_LEET)):
         for word in words:
             for match in re.finditer(re.escape(word), spelling):
-                kept[match.start() : match.end()] = [False] * len(word)
+                for index in range(match.start(), match.end()):
+                    kept[origin[index]] = False
     return "".join(ch for ch, keep in zip(password, kept, strict=True) if keep)
 
 

@@ -17,10 +17,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
 from .csrf import check_no_forged_write
+from .errors import Conflict
 
 _DEPTH = "turkicnet_uow_depth"
 _CHECKED = "turkicnet_uow_checked"
@@ -80,6 +83,14 @@ def unit_of_work(*, unchecked: str = "") -> Iterator[Session]:
             session.commit()
         else:
             session.flush()
+    except StaleDataError as error:
+        # A row with a version counter (a report, a center) was saved by someone else
+        # between this change's read and its write: nothing is written, the person is told.
+        if depth == 0:
+            _roll_back(session)
+            raise Conflict(_("Someone else changed this at the same moment. Nothing was saved: "
+                             "look at it again and retry.")) from error  # fmt: skip
+        raise
     except BaseException:
         if depth == 0:
             _roll_back(session)

@@ -31,11 +31,16 @@ ZIP_MAX_ENTRIES = 10_000
 _RATIO_FLOOR = 1024 * 1024
 PDF_MAX_PAGES = 10_000
 # Markup a browser runs when the file is opened as a page. None of these can start a PDF
-# token (a PDF's "<" opens a dictionary or a hex string of 0-9a-f).
+# token (a PDF's "<" opens a dictionary or a hex string of 0-9a-f); no name is shorter than
+# three letters, so random bytes of a compressed stream do not spell one.
 _HTML_MARKUP = re.compile(
-    rb"<(?:!doctype|html|head|body|script|svg|iframe|frame|object|embed|img|meta|link|style|form|base)\b",
+    rb"<(?:!doctype|!--|html|head|body|script|svg|math|iframe|frame|frameset|object|embed|applet|img|image"
+    rb"|meta|link|style|form|base|input|button|textarea|select|details|audio|video|source|track|marquee"
+    rb"|div|span|table|template|xml|\?xml)(?=[\s/>])",
     re.IGNORECASE,
 )
+#: A CSV is text with no markup at all: "<" followed by a letter, "!", "?" or "/" opens a tag.
+_CSV_MARKUP = re.compile(rb"<[a-zA-Z!?/]")
 _HTML_OVERLAP = 32
 
 
@@ -65,24 +70,27 @@ def sniff(path: Path, original_name: str, limits: ArchiveLimits) -> str | None:
         head = handle.read(2048)
         handle.seek(max(0, size - 2048))
         tail = handle.read()
-    if b"%PDF-" in head[:1024]:
+    if head.startswith(b"%PDF-"):
         _check_pdf(path, tail)
         return "pdf"
+    if b"%PDF-" in head[:1024]:
+        # Readers tolerate bytes before the header; a page-and-PDF polyglot needs them.
+        raise Unacceptable(_("The PDF file has something before its header and is not accepted."))
     if head.startswith(_ZIP_MAGIC):
         return _sniff_zip(path, size, limits)
     if original_name.lower().endswith(".csv") and _looks_like_csv(path):
-        if holds_html(path):
+        if holds_html(path, _CSV_MARKUP):
             raise Unacceptable(_("The CSV file holds web page markup (HTML) and is not accepted."))
         return "csv"
     return None
 
 
-def holds_html(path: Path) -> bool:
+def holds_html(path: Path, markup: re.Pattern = _HTML_MARKUP) -> bool:
     """Whether the file anywhere holds the start of an HTML element a browser would run."""
     carried = b""
     with path.open("rb") as handle:
         while chunk := handle.read(_CHUNK):
-            if _HTML_MARKUP.search(carried + chunk):
+            if markup.search(carried + chunk):
                 return True
             carried = chunk[-_HTML_OVERLAP:]
     return False

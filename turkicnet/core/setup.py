@@ -81,7 +81,9 @@ def register_error_handlers(app: Flask) -> None:
         # A signed-in person refused something that exists is worth a line in the audit
         # log; a visitor's 404s on public pages are not.
         if error.refusal is not None and current_user.is_authenticated:
-            audit.record_refusal(current_user, error.refusal, method=request.method, path=request.path[:200])
+            # The rule, not the path: a path may hold a live token (an invitation, a reset).
+            rule = request.url_rule.rule if request.url_rule is not None else "?"
+            audit.record_refusal(current_user, error.refusal, method=request.method, path=rule)
         return _render_error(code, error.message)
 
     @app.errorhandler(HTTPException)

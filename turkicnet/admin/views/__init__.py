@@ -13,7 +13,7 @@ from ...centers.labels import STATUS_LABELS
 from ...centers.models import CenterStatus
 from ...core.csrf import keeps_typed_input
 from ...core.errors import InvalidState, ValidationFailed
-from ...core.forms import ConfirmForm
+from ...core.forms import ConfirmForm, without_control_characters
 from ...core.languages import LANGUAGE_NAMES
 from ...core.markdown import render_markdown
 from ...core.pagination import page_number
@@ -234,7 +234,7 @@ def protocol_version(number: int):
 @keeps_typed_input
 def protocol_text(number: int):
     version = protocol_services.get_version(current_viewer(), number)
-    language = request.values.get("language", "en")
+    language = without_control_characters(request.values.get("language", "en"))[:16]
     existing = version.text(language)
     form = TextForm(formdata=None, obj=existing) if request.method == "GET" else TextForm()
     form.set_languages(LANGUAGE_NAMES)

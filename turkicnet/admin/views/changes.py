@@ -4,6 +4,7 @@ from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 
 from ...centers import services as center_services
+from ...core.csrf import keeps_typed_input
 from ...core.errors import Conflict, InvalidState, ValidationFailed
 from ...core.permissions import current_viewer
 from ...core.webutil import attach_error
@@ -12,6 +13,7 @@ from . import _render_center, bp
 
 
 @bp.post("/centers/<slug>/changes/<int:request_id>")
+@keeps_typed_input
 def decide_change(slug: str, request_id: int):
     center = center_services.get_center(current_viewer(), slug)
     change = center_services.get_change_request(current_viewer(), center, request_id)
