@@ -634,7 +634,7 @@ def test_a_pdf_whose_text_cannot_be_read_is_kept_and_only_its_text_is_missing(
     broken = pdf_upload("broken.pdf")
     report = make_report(editor, center, title="Broken scan", abstract="", files=[broken])
     assert [f.original_name for f in report.files] == ["broken.pdf"]
-    assert "could not read text of broken.pdf" in caplog.text
+    assert "could not read text of 'broken.pdf'" in caplog.text
     assert "Broken scan" in client.get("/search?q=broken").get_data(as_text=True)
 
 

@@ -1,10 +1,9 @@
 """Center pages for people signed in: applying, the application thread, the profile and staff."""
 
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from ...core import filetypes
 from ...core.csrf import keeps_typed_input
 from ...core.errors import Conflict, InvalidState, NotFound, ValidationFailed
 from ...core.forms import ConfirmForm
@@ -178,21 +177,6 @@ def edit(slug: str):
         "centers/edit.html", center=center, form=form, country_names=_country_names(),
         pending=services.pending_change_request(current_viewer(), center),
     ), status  # fmt: skip
-
-
-@bp.get("/centers/<slug>/letter")
-@login_required
-def letter(slug: str):
-    center = services.get_center(current_viewer(), slug)
-    path = services.letter_path(current_viewer(), center)
-    response = send_file(
-        path,
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=filetypes.display_name(center.letter_original_name or "nomination-letter", "pdf"),
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 # ---------------------------------------------------------------- joining and staff
