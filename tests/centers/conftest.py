@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from tests.conftest import center_details
 from turkicnet.core.models import Notification
 from turkicnet.core.pdf import simple_pdf
 from turkicnet.extensions import db
@@ -75,3 +76,21 @@ def other_center(make_center):
 @pytest.fixture
 def other_focal_point(other_center):
     return primary_of(other_center).user
+
+
+def details_of(center, **overrides):
+    """The center's profile as its edit form would send it, with ``overrides``."""
+    values = dict(
+        name=center.name,
+        native_name=center.native_name,
+        acronym=center.acronym,
+        country_code=center.country_code,
+        city=center.city,
+        website=center.website,
+        kind=center.kind.value,
+        parent_body=center.parent_body,
+        description=center.description,
+        founded_year=center.founded_year,
+    )
+    values.update(overrides)
+    return center_details(**values)

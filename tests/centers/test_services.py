@@ -10,6 +10,7 @@ from werkzeug.datastructures import FileStorage
 
 from tests.centers.conftest import (
     NOT_A_PDF,
+    details_of,
     membership,
     notices_for,
     primary_of,
@@ -44,21 +45,6 @@ def thread_of(center) -> list[ApplicationMessage]:
     return list(db.session.scalars(query.order_by(ApplicationMessage.id)))
 
 
-def details_of(center, **overrides):
-    values = dict(
-        name=center.name,
-        native_name=center.native_name,
-        acronym=center.acronym,
-        country_code=center.country_code,
-        city=center.city,
-        website=center.website,
-        kind=center.kind.value,
-        parent_body=center.parent_body,
-        description=center.description,
-        founded_year=center.founded_year,
-    )
-    values.update(overrides)
-    return center_details(**values)
 
 
 # ---------------------------------------------------------------- applying

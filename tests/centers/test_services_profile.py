@@ -6,8 +6,8 @@ import hashlib
 import pytest
 from sqlalchemy import select, update
 
-from tests.centers.conftest import notices_for, primary_of, stored_files
-from tests.conftest import audit_rows, center_details, mails_to, pdf_upload
+from tests.centers.conftest import details_of, notices_for, primary_of, stored_files
+from tests.conftest import audit_rows, mails_to, pdf_upload
 from turkicnet.centers import services
 from turkicnet.centers.models import (
     ApplicationMessage,
@@ -22,23 +22,6 @@ from turkicnet.core.notifications import render as render_notification
 from turkicnet.extensions import db
 from turkicnet.protocol import services as protocol_services
 from turkicnet.protocol.models import VersionStatus
-
-
-def details_of(center, **overrides):
-    values = dict(
-        name=center.name,
-        native_name=center.native_name,
-        acronym=center.acronym,
-        country_code=center.country_code,
-        city=center.city,
-        website=center.website,
-        kind=center.kind.value,
-        parent_body=center.parent_body,
-        description=center.description,
-        founded_year=center.founded_year,
-    )
-    values.update(overrides)
-    return center_details(**values)
 
 
 def save(actor, center, *, letter=None, reason="", version=None, **overrides):
