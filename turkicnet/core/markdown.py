@@ -1,5 +1,6 @@
 """User Markdown to safe HTML: rendered on the server, then sanitised with nh3."""
 
+import html
 import re
 
 import markdown as markdown_lib
@@ -21,3 +22,9 @@ def render_markdown(text: str) -> Markup:
     html = _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + 1)}", html)
     # Safe to mark: nh3 has just removed everything outside the allow-list.
     return Markup(nh3.clean(html, tags=_ALLOWED_TAGS, link_rel="nofollow noopener noreferrer"))  # noqa: S704
+
+
+def markdown_text(text: str) -> str:
+    """The plain words of user Markdown, on one line: for citations and metadata, which hold no markup."""
+    words = nh3.clean(render_markdown(text), tags=set())
+    return " ".join(html.unescape(words).split())

@@ -1,11 +1,14 @@
-"""Small helpers for views: safe redirects, CSV downloads and putting service errors on forms."""
+"""Small helpers for views: safe redirects, CSV downloads, JSON in a page and putting service errors
+on forms."""
 
 import csv
 import io
+import json
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from flask import Response, redirect, request, url_for
+from markupsafe import Markup
 
 from .errors import ValidationFailed
 
@@ -55,3 +58,13 @@ def attach_error(form, error: ValidationFailed) -> None:
         field.errors = [*(field.errors or []), error.message]
     else:
         form.form_errors.append(error.message)
+
+
+_SCRIPT_UNSAFE = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+
+def script_json(data) -> Markup:
+    """``data`` as JSON to put inside a ``<script type="application/ld+json">``: ``<``, ``>`` and
+    ``&`` become ``\\u003c``… (the same string to a JSON reader), so no value can close the element."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True).translate(_SCRIPT_UNSAFE)
+    return Markup(text)  # noqa: S704 - nothing left in it can end the script element

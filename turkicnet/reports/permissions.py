@@ -70,6 +70,12 @@ def can_view_report(actor: Actor, report: Report) -> bool:
     return bool(own_center_ids(actor) & _report_center_ids(report))
 
 
+def can_cite_report(report: Report) -> bool:
+    """Citation exports and metadata are for public reports only: those :func:`can_view_report`
+    shows to anyone at all, so a network or draft report never leaves the network as a citation."""
+    return can_view_report(ANONYMOUS, report)
+
+
 def _writes_for(actor: Actor, center_id: int) -> bool:
     return center_id in _viewer(actor).writable_center_ids
 

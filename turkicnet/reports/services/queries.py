@@ -22,7 +22,13 @@ from ...core.permissions import Actor, as_viewer, hidden
 from ...core.timeutil import utcnow
 from ...extensions import db
 from ..models import Comment, DownloadCount, Report, ReportCoauthor, ReportFile, Section, Visibility
-from ..permissions import can_view_comments, can_view_report, visible_reports, writable_centers
+from ..permissions import (
+    can_cite_report,
+    can_view_comments,
+    can_view_report,
+    visible_reports,
+    writable_centers,
+)
 
 
 class Gone(ServiceError):
@@ -62,6 +68,19 @@ def get_report(actor: Actor, report_id: int) -> Report:
         raise NotFound(_("No such report."))
     if not can_view_report(actor, report):
         raise hidden(report, _("No such report."), refused="reports.view_report")
+    return report
+
+
+def citable_report(actor: Actor, report_id: int) -> Report:
+    """The report, for its citation exports: only a public one.
+
+    :raises Gone: for a withdrawn report that was public once
+    :raises NotFound: as :func:`get_report`, and for a report that is not public, even to
+        someone who may read it
+    """
+    report = get_report(actor, report_id)
+    if not can_cite_report(report):
+        raise NotFound(_("No such report."))
     return report
 
 
