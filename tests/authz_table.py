@@ -137,6 +137,20 @@ REPORTS = {
         "GET": everyone(404, **NETWORK_READERS, editor_b=200),
     },
     "reports.report@deleted": {"args": {"report_id": "report_deleted"}, "GET": everyone(410)},
+    # Citation exports are for public reports only: a network or draft one is a 404 even to its readers.
+    "reports.export": {"args": {"export_format": "export_format"}, "GET": everyone(200)},
+    "reports.export@network": {
+        "args": {"report_id": "report_network", "export_format": "export_format"},
+        "GET": everyone(404),
+    },
+    "reports.export@draft": {
+        "args": {"report_id": "report_draft", "export_format": "export_format"},
+        "GET": everyone(404),
+    },
+    "reports.export@deleted": {
+        "args": {"report_id": "report_deleted", "export_format": "export_format"},
+        "GET": everyone(410),
+    },
     "reports.download": {"GET": everyone(200)},
     "reports.download@network": {
         "args": {"report_id": "report_network", "file_id": "file_network"},
@@ -328,5 +342,4 @@ DESIGN_URLS = {
     "/events": 200,
     "/plans": 200,
     "/sitemap.xml": 200,
-    "/reports/{report_public}/export/bibtex": 200,
 }

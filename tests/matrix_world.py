@@ -320,7 +320,7 @@ def _populate(values: dict) -> dict:
         invitation_token=invitation_token,
         verify_token=auth_services.verification_token(people["unverified"]),
         reset_token=path_of(reset_link).rsplit("/", 1)[1], user=people["no_center"].id,
-        section_action="up", bad_token="not-a-token",
+        section_action="up", bad_token="not-a-token", export_format="bibtex",
     )  # fmt: skip
     return people
 

@@ -20,8 +20,8 @@ from ..core.pagination import page_number
 from ..core.permissions import current_viewer
 from ..core.storage import FileTooLarge
 from ..core.urls import external_url
-from ..core.webutil import attach_error, csv_response
-from . import permissions, services
+from ..core.webutil import attach_error, csv_response, script_json
+from . import citations, permissions, services
 from .forms import CommentForm, ReportForm, ShareForm
 from .labels import VISIBILITY_LABELS
 from .models import Visibility
@@ -128,10 +128,23 @@ def search():
     )  # fmt: skip
 
 
+def _citing(report) -> dict:
+    """The "Cite as" line, exports, meta tags and JSON-LD: for a public report only."""
+    if not permissions.can_cite_report(report):
+        return {"citable": False}
+    return {
+        "citable": True,
+        "cite_as": citations.cite_as(report),
+        "highwire_tags": citations.highwire_tags(report),
+        "json_ld": script_json(citations.report_json_ld(report)),
+    }
+
+
 def _render_report(report, *, comment_form=None, status=200):
     return render_template(
         "reports/report.html",
         report=report,
+        **_citing(report),
         abstract_html=render_markdown(report.abstract),
         comments=services.comments_for(current_viewer(), report),
         downloads=services.download_counts(report),
@@ -165,6 +178,20 @@ def download(report_id: int, file_id: int):
     response = send_file(path, mimetype=report_file.mime_type, as_attachment=True, download_name=name)
     if report_file.report.visibility is not Visibility.PUBLIC:
         response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/reports/<int:report_id>/export/<export_format>")
+def export(report_id: int, export_format: str):
+    build = citations.EXPORTERS.get(export_format)
+    if build is None:
+        raise NotFound(_("No such citation format."))
+    report = services.citable_report(current_viewer(), report_id)
+    kind = citations.EXPORTS[export_format]
+    response = Response(build(report), mimetype=kind.mimetype)
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{citations.citation_key(report)}.{kind.extension}"'
+    )
     return response
 
 

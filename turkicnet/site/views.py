@@ -5,9 +5,11 @@ from flask_login import current_user
 
 from ..centers import services as center_services
 from ..centers.forms import JoinForm, LeaveForm
-from ..centers.permissions import membership_of
+from ..centers.linked_data import center_json_ld
+from ..centers.permissions import can_view_center, membership_of
 from ..core.pagination import page_number
-from ..core.permissions import current_viewer
+from ..core.permissions import ANONYMOUS, current_viewer
+from ..core.webutil import script_json
 from ..protocol import services as protocol_services
 from ..protocol.standing import center_standing
 from ..reports import permissions as report_permissions
@@ -49,6 +51,8 @@ def center(slug: str):
         pending_join=pending_join,
         join_form=JoinForm(formdata=None),
         leave_form=LeaveForm.for_center(current_user, center),
+        # Only a page anyone may read describes the center to search engines.
+        json_ld=script_json(center_json_ld(center)) if can_view_center(ANONYMOUS, center) else None,
     )
 
 
