@@ -18,9 +18,17 @@ from tests.centers.conftest import apply_form
 from tests.conftest import PASSWORD
 from tests.reports.conftest import make_report, sections  # noqa: F401 (fixtures)
 from turkicnet.auth.models import User
-from turkicnet.centers.models import ApplicationMessage, Center, CenterStatus, Invitation, JoinRequest
+from turkicnet.centers.models import (
+    ApplicationMessage,
+    Center,
+    CenterChangeRequest,
+    CenterStatus,
+    Invitation,
+    JoinRequest,
+)
 from turkicnet.core.text import normalise_block, normalise_line
 from turkicnet.extensions import db
+from turkicnet.protocol.models import ProtocolVersion
 from turkicnet.reports.models import Comment, Report, Section
 
 MARKUP = [
@@ -28,7 +36,7 @@ MARKUP = [
     "[click](javascript:alert(1))", "<iframe src=//evil.example>", "</textarea><b>bold</b>",
 ]  # fmt: skip
 #: What of the markup must never appear as it was typed (escaped, it reads ``&lt;script&gt;``).
-RAW = ["<script", "<img src=x", "<a href='javascript", "<iframe", "</textarea><b>"]
+RAW = ["<script>alert", "<img src=x", "<a href='javascript", "<iframe", "</textarea><b>"]
 
 _around = st.text(max_size=20)
 hostile_text = st.one_of(
@@ -155,18 +163,46 @@ def test_a_center_application_keeps_or_refuses_any_text(
         assert db.session.scalar(db.select(db.func.count()).select_from(Center)) == count
 
 
-@given(name=hostile_text, description=hostile_text)
-def test_the_center_profile_keeps_or_refuses_any_text(login_as, center, focal_point, name, description):
-    client = login_as(focal_point)
-    data = apply_form(name=name, description=description)
+def _edit_form(center, **typed) -> dict:
+    """The edit form of an approved center as its page gives it, with what was typed."""
+    data = apply_form(name=center.name, country_code=center.country_code, city=center.city or "",
+                      acronym=center.acronym or "", native_name=center.native_name or "")  # fmt: skip
     del data["nomination_letter"], data["message"], data["website_url"]
-    response = client.post(f"/centers/{center.slug}/edit", data=data)
+    return {**data, "lock_version": str(last(Center, Center.id == center.id).lock_version), "reason": "",
+            **typed}  # fmt: skip
+
+
+@given(city=hostile_text, description=hostile_text)
+def test_the_center_profile_keeps_or_refuses_any_text(login_as, center, focal_point, city, description):
+    client = login_as(focal_point)
+    response = client.post(f"/centers/{center.slug}/edit", data=_edit_form(center, city=city,
+                                                                           description=description))
     saved = last(Center, Center.id == center.id)
     if response.status_code == 302:
-        stored_or_refused(response, saved.name, name)
+        stored_or_refused(response, saved.city, city)
         stored_or_refused(response, saved.description, description)
     else:
         stored_or_refused(response, None)
+
+
+@given(name=hostile_text, reason=hostile_text)
+def test_a_change_of_official_details_keeps_or_refuses_any_name_and_reason(
+    login_as, center, focal_point, name, reason
+):
+    db.session.execute(db.delete(CenterChangeRequest))  # each example asks afresh: one may wait at a time
+    db.session.commit()
+    client = login_as(focal_point)
+    before = last(CenterChangeRequest)
+    response = client.post(f"/centers/{center.slug}/edit", data=_edit_form(center, name=name, reason=reason))
+    change = last(CenterChangeRequest)
+    if change is not None and change != before:
+        assert response.status_code == 302
+        stored_or_refused(response, change.changes["name"][1], name)
+        stored_or_refused(response, change.reason, reason)
+        assert last(Center, Center.id == center.id).name != change.changes["name"][1]
+        answered(login_as(focal_point).get(f"/centers/{center.slug}/edit"))
+    else:
+        answered(response)
 
 
 addresses = st.one_of(
@@ -302,3 +338,31 @@ def test_a_search_for_any_text_answers_without_error(client, public_report, quer
     response = client.get("/search", query_string={"q": query})
     answered(response)
     assert response.status_code in (200, 400)
+
+
+@given(body=hostile_text, preview=st.booleans())
+def test_a_protocol_text_keeps_or_refuses_any_body(login_as, admin, make_version, body, preview):
+    client = login_as(admin)
+    version = last(ProtocolVersion) or make_version(status="draft")
+    data = {"language": "en", "body": body, "authentic": "y", **({"preview": "y"} if preview else {})}
+    response = client.post(f"/admin/protocol/v/{version.number}/text", data=data)
+    answered(response)
+    if response.status_code == 302:
+        saved = last(ProtocolVersion, ProtocolVersion.id == version.id).text("en")
+        assert not _CONTROL.search(saved.body)
+        answered(client.get(f"/admin/protocol/v/{version.number}"))
+
+
+@given(new_password=hostile_text)
+def test_a_password_change_keeps_or_refuses_any_new_password(client, make_user, new_password):
+    user = make_user(f"changing{unique()}@example.org")
+    assert client.post("/auth/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    response = client.post(
+        "/auth/profile/password", data={"current_password": PASSWORD, "new_password": new_password}
+    )
+    answered(response)
+    client.post("/auth/logout")
+    login = client.post("/auth/login", data={"email": user.email, "password": new_password})
+    # Kept exactly as typed (a password is never trimmed or filtered), or refused and unchanged.
+    assert (login.status_code == 302) == (response.status_code == 302)
+    client.post("/auth/logout")
