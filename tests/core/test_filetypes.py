@@ -184,3 +184,23 @@ def test_a_csv_with_comparisons_but_no_markup_is_kept(app, tmp_path):
     path = tmp_path / "figures.csv"
     path.write_bytes(b"indicator,value\ninflation < 5%,4.2\na<3 and b>2,1\n")
     assert not filetypes.holds_html(path, filetypes._CSV_MARKUP)
+
+
+def test_an_archive_in_a_compression_zipfile_cannot_inflate_is_no_document(app, tmp_path):
+    import zipfile
+
+    from turkicnet.core.filetypes import ArchiveLimits, sniff
+
+    path = tmp_path / "odd.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    data = bytearray(path.read_bytes())
+    for signature in (b"PK\x03\x04", b"PK\x01\x02"):  # mark every member with method 99 (AES)
+        start = 0
+        while (at := data.find(signature, start)) != -1:
+            offset = at + (8 if signature == b"PK\x03\x04" else 10)
+            data[offset : offset + 2] = (99).to_bytes(2, "little")
+            start = at + 4
+    path.write_bytes(bytes(data))
+    assert sniff(path, "odd.docx", ArchiveLimits(100 * 1024 * 1024, 100)) is None

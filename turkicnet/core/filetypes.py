@@ -25,6 +25,7 @@ MIME_TYPES = {
 _OOXML_PARTS = {"word/document.xml": "docx", "xl/workbook.xml": "xlsx", "ppt/presentation.xml": "pptx"}
 _ODF_TYPES = {MIME_TYPES["odt"]: "odt", MIME_TYPES["ods"]: "ods"}
 _ZIP_MAGIC = b"PK\x03\x04"
+_COMPRESSIONS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA})
 _CHUNK = 64 * 1024
 ZIP_MAX_ENTRIES = 10_000
 #: Below this many inflated bytes the ratio is not judged: tiny archives are mostly headers.
@@ -122,6 +123,8 @@ def _sniff_zip(path: Path, size: int, limits: ArchiveLimits) -> str | None:
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
+            if any(info.compress_type not in _COMPRESSIONS for info in infos):
+                return None  # a compression zipfile cannot inflate: not a document we take
             _check_members(infos)
             _check_inflation(archive, infos, size, limits)
             names = {info.filename for info in infos}
@@ -131,7 +134,7 @@ def _sniff_zip(path: Path, size: int, limits: ArchiveLimits) -> str | None:
                 return _ODF_TYPES.get(declared)
             if "[Content_Types].xml" in names:
                 return next((kind for part, kind in _OOXML_PARTS.items() if part in names), None)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError, ValueError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
         return None
     return None
 
