@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask
 
 #: The features, ground floor first; each package's ``init_app(app)`` wires it in.
-FEATURES = ("core", "auth", "centers", "protocol", "reports", "site", "admin", "demo")
+FEATURES = ("core", "auth", "centers", "protocol", "reports", "site", "admin", "api", "demo")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
