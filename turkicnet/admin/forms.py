@@ -54,7 +54,8 @@ class AuditFilterForm(Form):
         csrf = False
 
     action = StringField(
-        _l("Action starts with"), validators=[Optional(), Length(max=64)],
+        _l("Action starts with"),
+        validators=[Optional(), Length(max=64)],
         render_kw={"placeholder": "centers."},
     )
     actor = StringField(_l("Who (e-mail or account number)"), validators=[Optional(), Length(max=254)])

@@ -4,6 +4,15 @@ the JSON API (``/api/v1``) and its documentation (``/api/docs``), OAI-PMH harves
 
 from flask import Flask
 
+from ..core.csrf import bearer_only
+from ..core.problems import answer_problems_under
+
 
 def init_app(app: Flask) -> None:
     """Register the interfaces' blueprints."""
+    from . import docs, http, reads, writes  # noqa: F401  (the modules declare the endpoints)
+
+    http.install(app)
+    app.register_blueprint(docs.docs_bp)
+    bearer_only(http.bp.name)
+    answer_problems_under(http.bp.url_prefix + "/")

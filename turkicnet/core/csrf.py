@@ -59,9 +59,21 @@ def _behind_login_gate(view: Callable) -> bool:
     return False
 
 
+#: Blueprints that read no cookie at all (a bearer token says who asks): a forged
+#: cross-site request carries no credential to them, so they need no CSRF token.
+_BEARER_ONLY: set[str] = set()
+
+
+def bearer_only(blueprint_name: str) -> None:
+    """Exempt a blueprint that authenticates by bearer token only and ignores cookies."""
+    _BEARER_ONLY.add(blueprint_name)
+
+
 def _gate(scope: str | None) -> Callable[[], object]:
     def csrf_gate():
         if request.blueprint != scope or not current_app.config["WTF_CSRF_ENABLED"]:
+            return None
+        if scope in _BEARER_ONLY:
             return None
         if request.method not in current_app.config["WTF_CSRF_METHODS"] or request.endpoint is None:
             return None

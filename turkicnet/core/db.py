@@ -136,4 +136,3 @@ def _roll_back(session: Session) -> None:
     session.rollback()
     for callback in callbacks:
         callback()
-

@@ -18,6 +18,8 @@ from flask import current_app, g, has_app_context, jsonify, render_template, req
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
+from .problems import speaks_problems
+
 RETRY_AFTER_SECONDS = 5
 PROBLEM_TYPE = "tag:turkicnet.org,2026:database-unavailable"
 _FLAG = "database_unavailable"
@@ -61,8 +63,9 @@ def database_unavailable() -> bool:
 
 
 def wants_json() -> bool:
-    """A client that sent JSON, or prefers JSON to HTML, is answered in JSON."""
-    if request.is_json:
+    """A client that sent JSON, or prefers JSON to HTML, is answered in JSON (and every
+    request under a path that speaks problem+json)."""
+    if request.is_json or speaks_problems():
         return True
     best = request.accept_mimetypes.best_match(("text/html", *_JSON_TYPES))
     return best in _JSON_TYPES

@@ -17,6 +17,7 @@ from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from ..extensions import login_manager
 from .db import mark_permission_checked
 from .errors import NotFound, PermissionDenied, Refusal
 
@@ -107,11 +108,18 @@ def current_viewer() -> Viewer:
     return viewer
 
 
+def use_viewer_for_request(viewer: Viewer) -> None:
+    """Make ``viewer`` who asks for the rest of this request, whatever its cookies say (the
+    API, where a bearer token says who asks): Flask-Login then never reads the session."""
+    setattr(g, _VIEWER_KEY, viewer)
+    # Flask-Login keeps the request's user in g._login_user and loads none while it is set.
+    g._login_user = viewer.user if viewer.user is not None else login_manager.anonymous_user()
+
+
 def forget_current_viewer() -> None:
     """Drop the request's viewer (after logging in or out, it is someone else)."""
     if has_request_context():
         g.pop(_VIEWER_KEY, None)
-
 
 
 def refusal(refused: str, target=None) -> Refusal:

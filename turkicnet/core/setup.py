@@ -15,11 +15,11 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
-from . import audit, converters, faults
+from . import audit, converters, faults, problems
 from . import csrf as csrf_gate
 from .database import install_sqlite_rules, is_unavailable
 from .db import discard
-from .errors import ServiceError
+from .errors import ServiceError, ValidationFailed
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,9 @@ def init_extensions(app: Flask) -> None:
             install_sqlite_rules(db.engine, busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT"])
 
 
-def _render_error(code: int, message: str = ""):
+def _render_error(code: int, message: str = "", **members):
+    if problems.speaks_problems():
+        return problems.problem(code, message, **members)
     return render_template(f"errors/{code}.html", message=message), code
 
 
@@ -78,18 +80,24 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError):
         code = error.status_code if error.status_code in (403, 404, 409, 410, 413) else 400
+        members = {}
+        if problems.speaks_problems():
+            # A client reads the status: an invalid field is 422 and names the field.
+            code = error.status_code if error.status_code in (403, 404, 409, 410, 413, 422) else 400
+            if isinstance(error, ValidationFailed):
+                members["errors"] = [{"field": error.field, "message": str(error.message)}]
         # A signed-in person refused something that exists is worth a line in the audit
         # log; a visitor's 404s on public pages are not.
         if error.refusal is not None and current_user.is_authenticated:
             # The rule, not the path: a path may hold a live token (an invitation, a reset).
             rule = request.url_rule.rule if request.url_rule is not None else "?"
             audit.record_refusal(current_user, error.refusal, method=request.method, path=rule)
-        return _render_error(code, error.message)
+        return _render_error(code, error.message, **members)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         code = error.code or 500
-        if code in (400, 403, 404, 405, 410, 413, 429):
+        if code in (400, 403, 404, 405, 410, 413, 429) or (problems.speaks_problems() and code < 500):
             response = app.make_response(_render_error(code))
             if code == 429 and error.get_response().headers.get("Retry-After"):
                 response.headers["Retry-After"] = error.get_response().headers["Retry-After"]

@@ -56,9 +56,7 @@ def sections():
 def section(slug: str):
     section = services.get_section(slug)
     filters = _filters(section.id)
-    page = services.report_page(
-        current_viewer(), filters, page=page_number(), per_page=services.per_page()
-    )
+    page = services.report_page(current_viewer(), filters, page=page_number(), per_page=services.per_page())
     return render_template(
         "reports/section.html", section=section, page=page, filters=filters, **_filter_context()
     )

@@ -60,8 +60,6 @@ def center(slug: str):
 def country(code: str):
     viewer = current_viewer()
     country = center_services.get_country(code)
-    page = center_services.directory_page(
-        viewer, country=country.code, page=page_number()
-    )
+    page = center_services.directory_page(viewer, country=country.code, page=page_number())
     reports = report_services.report_page(viewer, report_services.Filters(country=country.code), per_page=10)
     return render_template("site/country.html", country=country, page=page, reports=reports)

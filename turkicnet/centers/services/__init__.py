@@ -28,6 +28,7 @@ from .decisions import (
 from .diff import OFFICIAL_FIELDS
 from .directory import (
     approved_counts_by_country,
+    center_slice,
     choose_center,
     directory_page,
     directory_rows,
@@ -76,6 +77,7 @@ from .staff import (
 )
 
 __all__ = [
+    "center_slice",
     "OFFICIAL_FIELDS",
     "CenterDetails",
     "Decision",

@@ -7,6 +7,7 @@ from sqlalchemy import func, or_, select
 from ...auth.models import User
 from ...core.errors import NotFound
 from ...core.inventory import FileReference
+from ...core.pagination import Slice, keyset_slice
 from ...core.permissions import Actor, hidden, require
 from ...core.text import match_key
 from ...extensions import db
@@ -65,6 +66,24 @@ def directory_page(
     per_page = per_page or current_app.config["CENTERS_PER_PAGE"]
     query = _directory_query(actor, country=country, q=q).order_by(Center.country_code, Center.name)
     return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+
+
+def center_slice(
+    actor: Actor,
+    *,
+    country: str = "",
+    q: str = "",
+    after: tuple | None = None,
+    limit: int = 20,
+    cap: int = 10_000,
+) -> Slice:
+    """Approved centers under the directory's filters, by name, ``limit`` after the key
+    ``after`` (``(name, id)`` of the last center of the page before)."""
+    return keyset_slice(
+        _directory_query(actor, country=country, q=q),
+        ((Center.name, False), (Center.id, False)),
+        after=after, limit=limit, cap=cap, key_of=lambda center: (center.name, center.id),
+    )  # fmt: skip
 
 
 def directory_rows(actor: Actor, *, country: str = "", q: str = "") -> list[Center]:

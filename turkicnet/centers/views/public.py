@@ -17,9 +17,7 @@ from . import bp
 def directory():
     country = request.args.get("country", "").upper()
     q = request.args.get("q", "").strip()[:100]
-    page = services.directory_page(
-        current_viewer(), country=country, q=q, page=page_number()
-    )
+    page = services.directory_page(current_viewer(), country=country, q=q, page=page_number())
     return render_template(
         "centers/directory.html",
         page=page,

@@ -17,6 +17,8 @@ from .registry import (
     get_entry,
     head_checkpoint,
     ledger_payload,
+    ledger_slice,
+    version_dict,
     notices,
     rule_progress,
     status_table,
@@ -48,6 +50,8 @@ from .versions import (
 )
 
 __all__ = [
+    "version_dict",
+    "ledger_slice",
     "AlreadySigned",
     "Notice",
     "Overview",

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from ...centers.models import Center, CenterStatus, Country, OtsStanding
 from ...core.errors import NotFound
+from ...core.pagination import Slice, keyset_slice
 from ...core.urls import external_url
 from ...extensions import db
 from .. import kept_checkpoint, ledger, verification
@@ -163,6 +164,14 @@ def ledger_payload() -> dict:
     return {"entries": [dict(zip(names, row, strict=True)) for row in rows]}
 
 
+def ledger_slice(*, after: int | None = None, limit: int = 100, cap: int = 10_000) -> Slice:
+    """The ledger's entries in order, ``limit`` after the entry numbered ``after``."""
+    return keyset_slice(
+        select(LedgerEntry), ((LedgerEntry.seq, False),), after=(after,) if after is not None else None,
+        limit=limit, cap=cap, key_of=lambda entry: (entry.seq,),
+    )  # fmt: skip
+
+
 def versions_payload() -> dict:
     """``/protocol/versions.json``: every public version, its rule, dates, fingerprint and texts
     (each with the absolute URL of its exact bytes), in number order."""
@@ -172,10 +181,10 @@ def versions_payload() -> dict:
         .options(selectinload(ProtocolVersion.texts))
         .order_by(ProtocolVersion.number)
     )
-    return {"versions": [_version_dict(version) for version in versions]}
+    return {"versions": [version_dict(version) for version in versions]}
 
 
-def _version_dict(version: ProtocolVersion) -> dict:
+def version_dict(version: ProtocolVersion) -> dict:
     def stamp(moment: datetime | None) -> str | None:
         return ledger.utc_stamp(moment) if moment is not None else None
 

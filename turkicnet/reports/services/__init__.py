@@ -9,11 +9,13 @@ from .editing import (
     AlreadyPosted,
     ReportData,
     create_report,
+    data_of,
     delete_report,
     remove_file,
     require_edit,
     update_report,
 )
+from .listing import TOTAL_CAP, ReportQuery, report_slice
 from .queries import (
     Filters,
     Gone,
@@ -59,6 +61,8 @@ __all__ = [
     "FILE_KINDS",
     "AlreadyPosted",
     "RANK_LIMIT",
+    "TOTAL_CAP",
+    "ReportQuery",
     "Filters",
     "Gone",
     "ReportData",
@@ -74,6 +78,7 @@ __all__ = [
     "create_event",
     "create_report",
     "create_section",
+    "data_of",
     "delete_report",
     "download_counts",
     "feed_reports",
@@ -90,6 +95,7 @@ __all__ = [
     "remove_file",
     "report_page",
     "report_rows",
+    "report_slice",
     "report_years",
     "require_edit",
     "search_reports",

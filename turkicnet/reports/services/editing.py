@@ -47,6 +47,17 @@ class ReportData:
     external_url: str = ""
 
 
+def data_of(report: Report) -> ReportData:
+    """What the report holds now, as an editor would type it (a partial edit starts here)."""
+    return ReportData(
+        section_id=report.section_id, title=report.title, abstract=report.abstract,
+        authors=list(report.authors), coauthor_center_ids=[c.center_id for c in report.coauthors],
+        language=report.language, publication_date=report.publication_date,
+        topic_ids=[t.id for t in report.topics], keywords=list(report.keywords),
+        visibility=report.visibility.value, external_url=report.external_url,
+    )  # fmt: skip
+
+
 def _clean(
     data: ReportData,
     lead_center_id: int,

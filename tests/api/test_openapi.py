@@ -1,0 +1,65 @@
+"""The OpenAPI document: valid OpenAPI 3.1, rendered for people at /api/docs, and true to
+what the endpoints do (schemathesis calls every endpoint with generated input)."""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from openapi_spec_validator import validate
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests.api.conftest import bearer
+
+
+def test_the_document_is_valid_openapi_3_1(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert document["openapi"] == "3.1.0"
+    validate(document)
+
+
+def test_the_document_names_every_endpoint_of_the_api(app, client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    documented = {(method.upper(), "/api/v1" + path) for path, ops in document["paths"].items() for method in ops}
+    routes = {
+        (method, rule.rule.replace("<int:", "{").replace("<", "{").replace(">", "}"))
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("api.") and rule.endpoint != "api.openapi_document"
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    assert documented == routes
+
+
+def test_the_docs_page_renders_every_endpoint_without_script(client):
+    response = client.get("/api/docs")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    for needle in ("GET /centers", "POST /reports", "PATCH /reports/{report_id}", "ReportDetail", "Problem"):
+        assert needle in page
+    assert "<script" not in page.split("</header>", 1)[-1].lower() or "application/ld+json" in page
+
+
+@pytest.fixture
+def api_world(app, editor, center, make_report, personal_token):
+    make_report(editor, center, title="Grid integration")
+    make_report(editor, center, title="Draft notes", visibility="draft")
+    return personal_token(editor, "read write")
+
+
+@pytest.fixture
+def api_schema(app, api_world):
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@schema.parametrize()
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+def test_every_endpoint_answers_within_its_schema(case, api_world):
+    checks = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+    case.call_and_validate(checks=checks)
+    case.call_and_validate(checks=checks, headers=bearer(api_world))

@@ -1,0 +1,164 @@
+"""The API's writes: a token with the write scope posts, changes, uploads to and shares a
+report through the same services as the web forms; anything else is refused."""
+
+import io
+from datetime import timedelta
+
+import pytest
+
+from tests.api.conftest import bearer
+from tests.conftest import audit_rows, pdf_upload
+from turkicnet.core.timeutil import utcnow
+from turkicnet.extensions import db
+from turkicnet.reports.models import Report
+
+NEW = {"section": "national-development-priorities", "title": "Water and energy nexus",
+       "abstract": "Rivers **and** grids.", "authors": ["Dana Bek"], "visibility": "public"}  # fmt: skip
+
+
+def _post(client, token, center, **fields):
+    return client.post("/api/v1/reports", json={"center": center.slug, **NEW, **fields}, headers=bearer(token))
+
+
+def test_a_write_token_posts_a_report_for_its_holders_center(client, editor, center, personal_token):
+    response = _post(client, personal_token(editor, "read write"), center)
+    assert response.status_code == 201
+    body = response.get_json()
+    assert response.headers["Location"] == body["api_url"]
+    report = db.session.get(Report, body["id"])
+    assert (report.title, report.lead_center_id, report.created_by_id) == (NEW["title"], center.id, editor.id)
+    assert audit_rows("reports.create", report)
+
+
+def test_a_read_token_cannot_write(client, editor, center, personal_token):
+    response = _post(client, personal_token(editor, "read"), center)
+    assert response.status_code == 403
+    assert response.mimetype == "application/problem+json"
+    assert db.session.query(Report).count() == 0
+
+
+@pytest.mark.parametrize("spoil", ["revoke", "expire"])
+def test_a_revoked_or_expired_token_is_refused(client, editor, center, personal_token, spoil):
+    from turkicnet.auth.models import ApiToken
+
+    token = personal_token(editor, "read write")
+    stored = db.session.query(ApiToken).one()
+    if spoil == "revoke":
+        stored.revoked_at = utcnow()
+    else:
+        stored.expires_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    assert _post(client, token, center).status_code == 401
+    assert client.get("/api/v1/reports", headers=bearer(token)).status_code == 401
+    assert db.session.query(Report).count() == 0
+
+
+def test_a_made_up_token_is_refused_even_for_a_public_read(client):
+    response = client.get("/api/v1/centers", headers=bearer("tn_abcdefgh_notarealsecret"))
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_the_same_idempotency_key_posts_once(client, editor, center, personal_token):
+    token = personal_token(editor, "read write")
+    key = "0f8fad5b-d9cb-469f-a165-70867728950e"
+    first = client.post("/api/v1/reports", json={"center": center.slug, **NEW},
+                        headers={**bearer(token), "Idempotency-Key": key})  # fmt: skip
+    again = client.post("/api/v1/reports", json={"center": center.slug, **NEW},
+                        headers={**bearer(token), "Idempotency-Key": key})  # fmt: skip
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.get_json()["id"] == again.get_json()["id"]
+    assert db.session.query(Report).count() == 1
+
+
+@pytest.mark.parametrize(
+    "fields, named",
+    [({"title": ""}, "title"), ({"visibility": "everyone"}, "visibility"), ({"section": "nope"}, "section"),
+     ({"topics": ["nope"]}, "topics"), ({"publication_date": "yesterday"}, "publication_date")],
+)  # fmt: skip
+def test_an_invalid_field_is_a_422_naming_it(client, editor, center, personal_token, fields, named):
+    response = _post(client, personal_token(editor, "read write"), center, **fields)
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+    assert named in [error["field"] for error in response.get_json()["errors"]]
+
+
+def test_a_body_that_is_not_json_is_a_400(client, editor, personal_token):
+    response = client.post("/api/v1/reports", data="title=x", headers=bearer(personal_token(editor, "read write")))
+    assert response.status_code == 400
+    assert response.mimetype == "application/problem+json"
+
+
+def test_staff_of_another_center_cannot_post_or_change_its_reports(
+    client, editor, center, make_center, add_staff, make_report, personal_token
+):
+    other = make_center()
+    stranger = personal_token(add_staff(other, "editor"), "read write")
+    assert _post(client, stranger, center).status_code == 403
+    report = make_report(editor, center)
+    response = client.patch(f"/api/v1/reports/{report.id}", json={"version": report.lock_version, "title": "Mine"},
+                            headers=bearer(stranger))  # fmt: skip
+    assert response.status_code == 403
+    assert db.session.get(Report, report.id).title != "Mine"
+
+
+def test_patch_changes_visibility_and_a_stale_version_is_a_409(client, editor, center, make_report, personal_token):
+    token = personal_token(editor, "read write")
+    report = make_report(editor, center, visibility="draft")
+    version = report.lock_version
+    done = client.patch(f"/api/v1/reports/{report.id}", json={"version": version, "visibility": "public"},
+                        headers=bearer(token))  # fmt: skip
+    assert done.status_code == 200
+    assert done.get_json()["visibility"] == "public"
+    stale = client.patch(f"/api/v1/reports/{report.id}", json={"version": version, "title": "Late"},
+                         headers=bearer(token))  # fmt: skip
+    assert stale.status_code == 409
+    assert db.session.get(Report, report.id).title != "Late"
+
+
+def test_a_file_upload_is_typed_by_content_and_capped(app, client, editor, center, make_report, personal_token):
+    token = personal_token(editor, "read write")
+    report = make_report(editor, center, files=[])
+    upload = pdf_upload("annex.pdf")
+    added = client.post(f"/api/v1/reports/{report.id}/files", headers=bearer(token),
+                        data={"file": (upload.stream, "annex.pdf", "application/pdf")})  # fmt: skip
+    assert added.status_code == 201
+    assert [f["name"] for f in added.get_json()["files"]] == ["annex.pdf"]
+    fake = client.post(f"/api/v1/reports/{report.id}/files", headers=bearer(token),
+                       data={"file": (io.BytesIO(b"<html><script>x</script>"), "x.pdf", "application/pdf")})
+    assert fake.status_code == 422
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    big = client.post(f"/api/v1/reports/{report.id}/files", headers=bearer(token),
+                      data={"file": (io.BytesIO(b"%PDF-" + b"0" * 5000), "big.pdf", "application/pdf")})
+    assert big.status_code == 413
+    assert big.mimetype == "application/problem+json"
+
+
+def test_sharing_and_unsharing_through_the_api(client, editor, center, make_center, make_report, personal_token):
+    token = personal_token(editor, "read write")
+    partner = make_center()
+    report = make_report(editor, center, visibility="draft")
+    shared = client.post(f"/api/v1/reports/{report.id}/shares", json={"centers": [partner.slug]},
+                         headers=bearer(token))  # fmt: skip
+    assert shared.status_code == 200
+    assert [s["center"]["slug"] for s in shared.get_json()["items"]] == [partner.slug]
+    assert audit_rows("reports.share", report)
+    gone = client.delete(f"/api/v1/reports/{report.id}/shares/{partner.slug}", headers=bearer(token))
+    assert gone.status_code == 200 and gone.get_json()["items"] == []
+
+
+def test_a_center_token_writes_for_its_center_after_its_maker_leaves(
+    client, focal_point, center, center_token
+):
+    token = center_token(focal_point, center)
+    response = _post(client, token, center)
+    assert response.status_code == 201
+
+
+def test_writes_need_no_csrf_token(make_app, editor, center, personal_token):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        pass
+    client = app.test_client()
+    response = client.get("/api/v1/centers")
+    assert response.status_code == 200
