@@ -6,6 +6,7 @@ from wtforms import (
     EmailField,
     HiddenField,
     PasswordField,
+    RadioField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -15,6 +16,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..core.forms import Form, HoneypotMixin
+from .models import TOKEN_DEFAULT_EXPIRY_DAYS, TOKEN_EXPIRY_DAYS
 
 LANGUAGE_CHOICES = [
     SelectChoice("en", "English"),
@@ -85,4 +87,25 @@ class MailPreferencesForm(Form):
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
         validate_choice=True,
+    )
+
+
+class ApiTokenForm(Form):
+    """A new API token (personal, or a center's): a name, what it may do, how long it lives."""
+
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(), Length(max=80)],
+        description=_l("What will use it, such as “repository harvester”."),
+    )
+    scopes = RadioField(
+        _l("It may"),
+        choices=[SelectChoice("read", _l("read")), SelectChoice("write", _l("read and write"))],
+        default="read",
+        validators=[DataRequired()],
+    )
+    expires_in_days = SelectField(
+        _l("Expires after"),
+        choices=[SelectChoice(str(days), _l("%(days)s days", days=days)) for days in TOKEN_EXPIRY_DAYS],
+        default=str(TOKEN_DEFAULT_EXPIRY_DAYS),
     )

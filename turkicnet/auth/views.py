@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -26,6 +27,7 @@ from ..core.webutil import attach_error, is_safe_next, redirect_next
 from ..extensions import limiter
 from . import services, sessions
 from .forms import (
+    ApiTokenForm,
     ChangePasswordForm,
     LoginForm,
     MailPreferencesForm,
@@ -300,3 +302,62 @@ def mail_preferences():
         flash(_("Your e-mail preferences were saved."), "success")
         return redirect(url_for("auth.profile"))
     return _render_profile(mail_form=form, status=400)
+
+
+# ---------------------------------------------------------------- API tokens
+
+
+def _render_tokens(form=None, *, new_token: str = "", status: int = 200):
+    response = make_response(
+        render_template(
+            "auth/tokens.html",
+            tokens=services.list_personal_tokens(current_user),
+            form=form or ApiTokenForm(formdata=None),
+            new_token=new_token,
+            revoke_url=lambda token: url_for("auth.revoke_token", token_id=token.id),
+            confirm_form=ConfirmForm(formdata=None),
+        ),
+        status,
+    )
+    # The new token is in this page and nowhere else (no flash, no session): keep no copy.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/tokens")
+@login_required
+def tokens():
+    return _render_tokens()
+
+
+@bp.post("/tokens")
+@keeps_typed_input
+@login_required
+def create_token():
+    form = ApiTokenForm()
+    if form.validate_on_submit():
+        try:
+            _token, raw = services.create_personal_token(
+                current_user,
+                name=form.name.data,
+                scopes=form.scopes.data,
+                expires_in_days=form.expires_in_days.data,
+            )
+        except ValidationFailed as error:
+            attach_error(form, error)
+        else:
+            return _render_tokens(new_token=raw)
+    return _render_tokens(form, status=400)
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    token = services.get_personal_token(current_user, token_id)
+    try:
+        services.revoke_personal_token(current_user, token)
+    except InvalidState as error:
+        flash(error.message, "error")
+    else:
+        flash(_("The token %(prefix)s was revoked.", prefix=token.prefix), "success")
+    return redirect(url_for("auth.tokens"))

@@ -117,3 +117,11 @@ def can_request_to_join(actor: Actor, center: Center) -> bool:
 def can_leave_center(actor: Actor, membership: Membership) -> bool:
     """Only the person themselves leaves a center's staff."""
     return is_authenticated(actor) and membership.user_id == actor.id
+
+
+def can_manage_center_tokens(actor: Actor, center: Center) -> bool:
+    """A member center's focal points (and admins) make, list and revoke its API tokens, so a
+    publication pipeline outlives the person who set it up."""
+    if is_admin(actor):
+        return True
+    return is_focal_point(actor, center) and center.status is CenterStatus.APPROVED

@@ -7,6 +7,7 @@ nothing is cached between requests or kept fresh by listeners.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
@@ -93,4 +94,57 @@ def viewer_for(user) -> Viewer:
         center_ids=frozenset(m.center_id for m in memberships),
         writable_center_ids=frozenset(m.center_id for m in approved if m.role in _WRITERS),
         signatory_member=bool(approved) and bool(signatory_slugs(m.center.slug for m in approved)),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class TokenViewer(Viewer):
+    """A :class:`Viewer` acting through an API token: ``token_scopes`` says what the token may
+    do (``{"read"}`` or ``{"read", "write"}``). A center's token (``token_center_id``) carries
+    that center's rights only: no admin rights, and of its maker's memberships only the one of
+    that center, whatever else its maker is."""
+
+    token_scopes: frozenset[str] = field(default_factory=frozenset)
+    token_center_id: int | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.token_center_id is None and super().is_admin
+
+    def __getattr__(self, name: str):
+        if name == "memberships" and self.__dict__.get("token_center_id") is not None:
+            user = self.__dict__.get("user")
+            if user is None:
+                raise AttributeError("an anonymous viewer has no 'memberships'")
+            return [m for m in user.memberships if m.center_id == self.token_center_id]
+        return super().__getattr__(name)
+
+
+def viewer_for_token(token) -> TokenViewer:
+    """The viewer an API request made with ``token`` acts as.
+
+    A personal token acts as the person who made it (:func:`viewer_for`), writing for no
+    center unless it has the ``write`` scope. A center's token acts as that center alone, not
+    with its maker's other rights, so a pipeline outlives the person who set it up; the viewer
+    still names the maker (``user``, ``None`` once their account is gone) for the audit log.
+    """
+    scopes = token.scope_set
+    if token.center_id is None:
+        viewer = viewer_for(token.user)
+        return TokenViewer(
+            user=viewer.user,
+            center_ids=viewer.center_ids,
+            writable_center_ids=viewer.writable_center_ids if token.can_write else frozenset(),
+            signatory_member=viewer.signatory_member,
+            token_scopes=scopes,
+        )
+    center = token.center
+    approved = center.status is CenterStatus.APPROVED
+    return TokenViewer(
+        user=token.user,
+        center_ids=frozenset({center.id}),
+        writable_center_ids=frozenset({center.id}) if approved and token.can_write else frozenset(),
+        signatory_member=approved and center.slug in signatory_slugs([center.slug]),
+        token_scopes=scopes,
+        token_center_id=center.id,
     )

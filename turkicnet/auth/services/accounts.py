@@ -1,4 +1,4 @@
-"""Account operations. Each state change checks permission, audits and commits once."""
+"""Accounts: registration, login, reset, profile. Each change checks permission, audits, commits once."""
 
 import hashlib
 
@@ -8,18 +8,18 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
-from ..core import audit
-from ..core.db import unit_of_work
-from ..core.errors import InvalidState, NotFound, ValidationFailed
-from ..core.mail import OPTIONAL_CATEGORIES, queue_mail
-from ..core.permissions import Actor, require, user_of
-from ..core.text import normalise_line
-from ..core.timeutil import utcnow
-from ..core.urls import external_url
-from ..extensions import db
-from . import passwords
-from .models import User
-from .permissions import can_change_own_account, can_manage_users
+from ...core import audit
+from ...core.db import unit_of_work
+from ...core.errors import InvalidState, NotFound, ValidationFailed
+from ...core.mail import OPTIONAL_CATEGORIES, queue_mail
+from ...core.permissions import Actor, require, user_of
+from ...core.text import normalise_line
+from ...core.timeutil import utcnow
+from ...core.urls import external_url
+from ...extensions import db
+from .. import passwords
+from ..models import User
+from ..permissions import can_change_own_account, can_manage_users
 
 _VERIFY_SALT = "turkicnet.email-verify"
 _RESET_SALT = "turkicnet.password-reset"
