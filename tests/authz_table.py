@@ -257,7 +257,8 @@ CENTERS = {
     "centers.letter": {"GET": only({"focal_a": 200, "admin": 200})},
     # The letter proposed with B's change request: B's focal point (not an actor) and admins.
     "centers.change_letter": {
-        "args": {"slug": "center_b", "request_id": "change_b"}, "GET": only({"admin": 200}),
+        "args": {"slug": "center_b", "request_id": "change_b"},
+        "GET": only({"admin": 200}),
     },
     "centers.staff": {"GET": only(each(A_STAFF, 200) | {"admin": 200})},
     # A verified person who is not on the staff asks to join; A's own staff are refused.
@@ -304,7 +305,8 @@ ADMIN = {
     # B's waiting change of its official details: only the Secretariat decides (an empty form
     # is shown again).
     "admin.decide_change": {
-        "args": {"slug": "center_b", "request_id": "change_b"}, "POST": only({"admin": 400}),
+        "args": {"slug": "center_b", "request_id": "change_b"},
+        "POST": only({"admin": 400}),
     },
     "admin.message": {
         "args": {"slug": "pending"},
@@ -326,16 +328,39 @@ ADMIN = {
 }
 
 #: Endpoints the matrix does not ask about, each with its reason.
+#: The API reads no cookie: each signed-in actor of the matrix (a browser session) gets what
+#: anyone gets, and a write without a bearer token is a 401. Tokens: tests/api.
+API = {
+    "api.countries": {"GET": everyone(200)},
+    "api.centers_list": {"GET": everyone(200)},
+    "api.center": {"GET": everyone(200)},
+    "api.center@pending": {"args": {"slug": "pending"}, "GET": everyone(404)},
+    "api.sections": {"GET": everyone(200)},
+    "api.reports_list": {"GET": everyone(200)},
+    "api.report": {"GET": everyone(200)},
+    "api.report@draft": {"args": {"report_id": "report_draft"}, "GET": everyone(404)},
+    "api.report@network": {"args": {"report_id": "report_network"}, "GET": everyone(404)},
+    "api.report@deleted": {"args": {"report_id": "report_deleted"}, "GET": everyone(410)},
+    "api.protocol_status": {"GET": everyone(200)},
+    "api.protocol_version": {"GET": everyone(200)},
+    "api.protocol_version@draft": {"args": {"number": "draft_version"}, "GET": everyone(404)},
+    "api.ledger": {"GET": everyone(200)},
+    "api.openapi_document": {"GET": everyone(200)},
+    "api.create_report": {"POST": everyone(401)},
+    "api.update_report": {},  # PATCH only
+    "api.add_files": {"POST": everyone(401)},
+    "api.share_report": {"POST": everyone(401)},
+    "api.unshare_report": {},  # DELETE only
+    "api_docs.docs": {"GET": everyone(200)},
+}
+
 NOT_ASKED = {"static": "Flask's own static files: the same bytes for everyone, outside the app's rules"}
 
-TABLE = PUBLIC | REPORTS | ACCOUNTS | CENTERS | PROTOCOL_SIGNING | ADMIN
+TABLE = PUBLIC | REPORTS | ACCOUNTS | CENTERS | PROTOCOL_SIGNING | ADMIN | API
 
 #: DESIGN §5's public URLs (a contract) that url_map does not have yet: what anonymous should get.
 DESIGN_URLS = {
     "/network": 200,
-    "/api/v1/centers": 200,
-    "/api/v1/openapi.json": 200,
-    "/api/docs": 200,
     "/oai?verb=Identify": 200,
     "/RePEc/": 200,
     "/experts": 200,

@@ -26,7 +26,7 @@ def test_centers_filter_by_country_and_words(client, make_center):
     make_center(name="Tashkent Trade Center", country_code="UZ")
     by_country = client.get("/api/v1/centers?country=uz").get_json()["items"]
     assert [c["name"] for c in by_country] == ["Tashkent Trade Center"]
-    by_words = client.get("/api/v1/centers?q=astana").get_json()["items"]
+    by_words = client.get("/api/v1/centers?q=institute").get_json()["items"]
     assert [c["name"] for c in by_words] == ["Astana Trade Institute"]
 
 
@@ -105,19 +105,20 @@ def test_reports_filter_by_section_country_center_year_language_topic_and_words(
     topic = services.list_topics()[0]
     make_report(editor, center, title="Grid integration", language="ru", topic_ids=[topic.id],
                 publication_date=date(2024, 5, 1))  # fmt: skip
-    make_report(editor, center, title="Tourism corridors", section_id=sections["trade-and-investment"].id,
+    make_report(editor, center, title="Tourism corridors", section_id=sections["collaboration-of-research-centers"].id,
                 publication_date=date(2023, 5, 1))  # fmt: skip
+
     def titles(query):
         return sorted(item["title"] for item in client.get(f"/api/v1/reports?{query}").get_json()["items"])
 
-    assert titles("section=trade-and-investment") == ["Tourism corridors"]
+    assert titles("section=collaboration-of-research-centers") == ["Tourism corridors"]
     assert titles(f"country={center.country_code}") == ["Grid integration", "Tourism corridors"]
     assert titles("country=AZ") == []
     assert titles(f"center={center.slug}") == ["Grid integration", "Tourism corridors"]
     assert titles("year=2023") == ["Tourism corridors"]
     assert titles("language=ru") == ["Grid integration"]
     assert titles(f"topic={topic.slug}") == ["Grid integration"]
-    assert titles("q=grid") == ["Grid integration"]
+    assert titles("q=integration") == ["Grid integration"]
 
 
 def test_a_report_shows_its_files_with_download_urls(client, editor, center, make_report):

@@ -17,7 +17,9 @@ NEW = {"section": "national-development-priorities", "title": "Water and energy 
 
 
 def _post(client, token, center, **fields):
-    return client.post("/api/v1/reports", json={"center": center.slug, **NEW, **fields}, headers=bearer(token))
+    return client.post(
+        "/api/v1/reports", json={"center": center.slug, **NEW, **fields}, headers=bearer(token)
+    )
 
 
 def test_a_write_token_posts_a_report_for_its_holders_center(client, editor, center, personal_token):
@@ -84,7 +86,9 @@ def test_an_invalid_field_is_a_422_naming_it(client, editor, center, personal_to
 
 
 def test_a_body_that_is_not_json_is_a_400(client, editor, personal_token):
-    response = client.post("/api/v1/reports", data="title=x", headers=bearer(personal_token(editor, "read write")))
+    response = client.post(
+        "/api/v1/reports", data="title=x", headers=bearer(personal_token(editor, "read write"))
+    )
     assert response.status_code == 400
     assert response.mimetype == "application/problem+json"
 
@@ -102,7 +106,9 @@ def test_staff_of_another_center_cannot_post_or_change_its_reports(
     assert db.session.get(Report, report.id).title != "Mine"
 
 
-def test_patch_changes_visibility_and_a_stale_version_is_a_409(client, editor, center, make_report, personal_token):
+def test_patch_changes_visibility_and_a_stale_version_is_a_409(
+    client, editor, center, make_report, personal_token
+):
     token = personal_token(editor, "read write")
     report = make_report(editor, center, visibility="draft")
     version = report.lock_version
@@ -116,7 +122,9 @@ def test_patch_changes_visibility_and_a_stale_version_is_a_409(client, editor, c
     assert db.session.get(Report, report.id).title != "Late"
 
 
-def test_a_file_upload_is_typed_by_content_and_capped(app, client, editor, center, make_report, personal_token):
+def test_a_file_upload_is_typed_by_content_and_capped(
+    app, client, editor, center, make_report, personal_token
+):
     token = personal_token(editor, "read write")
     report = make_report(editor, center, files=[])
     upload = pdf_upload("annex.pdf")
@@ -124,17 +132,25 @@ def test_a_file_upload_is_typed_by_content_and_capped(app, client, editor, cente
                         data={"file": (upload.stream, "annex.pdf", "application/pdf")})  # fmt: skip
     assert added.status_code == 201
     assert [f["name"] for f in added.get_json()["files"]] == ["annex.pdf"]
-    fake = client.post(f"/api/v1/reports/{report.id}/files", headers=bearer(token),
-                       data={"file": (io.BytesIO(b"<html><script>x</script>"), "x.pdf", "application/pdf")})
+    fake = client.post(
+        f"/api/v1/reports/{report.id}/files",
+        headers=bearer(token),
+        data={"file": (io.BytesIO(b"<html><script>x</script>"), "x.pdf", "application/pdf")},
+    )
     assert fake.status_code == 422
     app.config["MAX_CONTENT_LENGTH"] = 1000
-    big = client.post(f"/api/v1/reports/{report.id}/files", headers=bearer(token),
-                      data={"file": (io.BytesIO(b"%PDF-" + b"0" * 5000), "big.pdf", "application/pdf")})
+    big = client.post(
+        f"/api/v1/reports/{report.id}/files",
+        headers=bearer(token),
+        data={"file": (io.BytesIO(b"%PDF-" + b"0" * 5000), "big.pdf", "application/pdf")},
+    )
     assert big.status_code == 413
     assert big.mimetype == "application/problem+json"
 
 
-def test_sharing_and_unsharing_through_the_api(client, editor, center, make_center, make_report, personal_token):
+def test_sharing_and_unsharing_through_the_api(
+    client, editor, center, make_center, make_report, personal_token
+):
     token = personal_token(editor, "read write")
     partner = make_center()
     report = make_report(editor, center, visibility="draft")

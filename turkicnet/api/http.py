@@ -99,7 +99,7 @@ class Operation:
 
     summary: str
     tag: str
-    query: type[Schema] | None = None
+    args: type[Schema] | None = None  # the query string's
     body: type[Schema] | None = None
     body_media: str = "application/json"
     response: type[Schema] | None = None
@@ -145,9 +145,13 @@ def _load_body(op: Operation):
         return problem(422, _("Some fields are not valid."), errors=_errors_of(error, "field"))
 
 
+#: Each endpoint's declaration, by view name (the endpoint is ``api.<view name>``).
+OPERATIONS: dict[str, Operation] = {}
+
+
 def operation(**declared) -> Callable:
     """Declare an endpoint: its query and body schemas are applied before the view runs
-    (the view gets ``query=`` and ``body=``), and the OpenAPI document describes it."""
+    (the view gets them as ``query=`` and ``body=``), and the OpenAPI document describes it."""
     op = Operation(**declared)
 
     def wrap(view):
@@ -157,8 +161,8 @@ def operation(**declared) -> Callable:
                 refused = _refuse_without_write()
                 if refused is not None:
                     return refused
-            if op.query is not None:
-                loaded = _load_query(op.query)
+            if op.args is not None:
+                loaded = _load_query(op.args)
                 if not isinstance(loaded, dict):
                     return loaded
                 values["query"] = loaded
@@ -169,7 +173,7 @@ def operation(**declared) -> Callable:
                 values["body"] = loaded
             return view(**values)
 
-        run.api_operation = op
+        OPERATIONS[view.__name__] = op
         return run
 
     return wrap

@@ -9,7 +9,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from . import schemas
-from .http import Operation, bp
+from .http import OPERATIONS, Operation, bp
 
 _CONVERTER = re.compile(r"<(?:[a-z_]+:)?([a-z_]+)>")
 _DESCRIPTIONS = {
@@ -18,7 +18,7 @@ _DESCRIPTIONS = {
     409: "A conflict: someone saved it since, or it is not in a state for this", 410: "Withdrawn",
     413: "Too large", 422: "Invalid fields", 429: "Too many requests: see Retry-After",
 }  # fmt: skip
-_ALWAYS = (429,)
+_ALWAYS = (401, 429)  # a bad token, a limit: any endpoint
 
 
 def _path(rule: str) -> str:
@@ -37,10 +37,12 @@ def _parameters(rule) -> list[dict]:
 
 def _operation(method: str, rule, op: Operation) -> dict:
     parameters = _parameters(rule)
-    if op.query is not None:
-        parameters.append({"in": "query", "schema": op.query})
+    if op.args is not None:
+        parameters.append({"in": "query", "schema": op.args})
     for name, description in op.headers.items():
-        parameters.append({"in": "header", "name": name, "schema": {"type": "string"}, "description": str(description)})
+        parameters.append(
+            {"in": "header", "name": name, "schema": {"type": "string"}, "description": str(description)}
+        )
     responses = {
         str(op.status): {
             "description": _DESCRIPTIONS[op.status],
@@ -91,7 +93,8 @@ def build_document() -> dict:
         servers=[{"url": current_app.config["BASE_URL"].rstrip("/") + bp.url_prefix}],
     )
     spec.components.security_scheme(
-        "bearer", {"type": "http", "scheme": "bearer", "description": _("A personal or a center's API token.")}
+        "bearer",
+        {"type": "http", "scheme": "bearer", "description": _("A personal or a center's API token.")},
     )
     spec.components.schema("Problem", schema=schemas.Problem)
     rules = sorted(
@@ -100,8 +103,7 @@ def build_document() -> dict:
     )
     paths: dict[str, dict] = {}
     for rule in rules:
-        view = current_app.view_functions[rule.endpoint]
-        op = getattr(view, "api_operation", None)
+        op = OPERATIONS.get(rule.endpoint.split(".", 1)[1])
         if op is None:
             continue
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):

@@ -26,12 +26,14 @@ def _cap() -> int:
 @operation(summary=_l("The member states"), tag="directory", response=schemas.CountryList)
 def countries():
     items = _centers.list_countries()
-    return respond(schemas.CountryList, {"items": items, "total": len(items), "total_exact": True, "next": None})
+    return respond(
+        schemas.CountryList, {"items": items, "total": len(items), "total_exact": True, "next": None}
+    )
 
 
 @bp.get("/centers")
 @operation(
-    summary=_l("Member centers, by name"), tag="directory", query=schemas.CenterQuery,
+    summary=_l("Member centers, by name"), tag="directory", args=schemas.CenterQuery,
     response=schemas.CenterList, errors=(400,),
 )  # fmt: skip
 def centers_list(query):
@@ -40,7 +42,11 @@ def centers_list(query):
     except BadCursor:
         return bad_cursor()
     page = _centers.center_slice(
-        caller(), country=query.get("country", ""), q=query.get("q", ""), after=after, limit=query["per_page"],
+        caller(),
+        country=query.get("country", ""),
+        q=query.get("q", ""),
+        after=after,
+        limit=query["per_page"],
         cap=_cap(),
     )
     return respond_list(schemas.CenterList, page, endpoint="api.centers_list", query=query)
@@ -56,12 +62,14 @@ def center(slug: str):
 @operation(summary=_l("The thematic sections"), tag="reports", response=schemas.SectionList)
 def sections():
     items = [section for section in _reports.list_sections() if section.active]
-    return respond(schemas.SectionList, {"items": items, "total": len(items), "total_exact": True, "next": None})
+    return respond(
+        schemas.SectionList, {"items": items, "total": len(items), "total_exact": True, "next": None}
+    )
 
 
 @bp.get("/reports")
 @operation(
-    summary=_l("Reports, newest first"), tag="reports", query=schemas.ReportQuery,
+    summary=_l("Reports, newest first"), tag="reports", args=schemas.ReportQuery,
     response=schemas.ReportList, errors=(400,),
 )  # fmt: skip
 def reports_list(query):
@@ -75,7 +83,9 @@ def reports_list(query):
 
 
 @bp.get("/reports/<int:report_id>")
-@operation(summary=_l("One report, with its files"), tag="reports", response=schemas.ReportDetail, errors=(404, 410))
+@operation(
+    summary=_l("One report, with its files"), tag="reports", response=schemas.ReportDetail, errors=(404, 410)
+)
 def report(report_id: int):
     return respond(schemas.ReportDetail, _reports.get_report(caller(), report_id))
 
@@ -101,7 +111,9 @@ def protocol_status():
     version = _protocol.overview(caller()).current
     ledger_url = external_url("api.ledger")
     if version is None:
-        return respond(schemas.Protocol, {"version": None, "progress": None, "standings": [], "ledger_url": ledger_url})
+        return respond(
+            schemas.Protocol, {"version": None, "progress": None, "standings": [], "ledger_url": ledger_url}
+        )
     rows = _protocol.status_table(version)
     progress = _protocol.rule_progress(version, rows)
     body = {
@@ -121,11 +133,13 @@ def protocol_version(number: int):
 
 @bp.get("/protocol/ledger")
 @operation(summary=_l("The signature ledger, in order (DESIGN §4 entries)"), tag="protocol",
-           query=schemas.LedgerQuery, response=schemas.LedgerList, errors=(400,))  # fmt: skip
+           args=schemas.LedgerQuery, response=schemas.LedgerList, errors=(400,))  # fmt: skip
 def ledger(query):
     try:
         after = decode_cursor(query.get("cursor"), (int,))
     except BadCursor:
         return bad_cursor()
-    page: Slice = _protocol.ledger_slice(after=after[0] if after else None, limit=query["per_page"], cap=_cap())
+    page: Slice = _protocol.ledger_slice(
+        after=after[0] if after else None, limit=query["per_page"], cap=_cap()
+    )
     return respond_list(schemas.LedgerList, page, endpoint="api.ledger", query=query)

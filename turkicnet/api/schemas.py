@@ -2,6 +2,8 @@
 what it writes, dumped on the way out. ``openapi.py`` builds the OpenAPI document from
 these very classes, so the document cannot drift from what the code accepts."""
 
+from datetime import UTC
+
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from ..core.urls import external_url
@@ -13,6 +15,11 @@ _SLUG = validate.Length(max=64)
 
 def _link(endpoint: str, **values) -> str:
     return external_url(endpoint, **values)
+
+
+def _utc(moment):
+    """A stored (naive, UTC) moment as RFC 3339, ``2026-12-01T09:30:00Z``."""
+    return moment.replace(tzinfo=UTC, microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _uri(getter, description: str = ""):
@@ -40,15 +47,23 @@ class _Paged(_Query):
 
 class CenterQuery(_Paged):
     country = fields.String(validate=validate.Length(max=4), metadata={"description": "Country code, `KZ`."})
-    q = fields.String(validate=validate.Length(max=200), metadata={"description": "Words of the name or city."})
+    q = fields.String(
+        validate=validate.Length(max=200), metadata={"description": "Words of the name or city."}
+    )
 
 
 class ReportQuery(_Paged):
     section = fields.String(validate=_SLUG, metadata={"description": "A thematic section's slug."})
-    country = fields.String(validate=validate.Length(max=4), metadata={"description": "The lead center's country."})
+    country = fields.String(
+        validate=validate.Length(max=4), metadata={"description": "The lead center's country."}
+    )
     center = fields.String(validate=_SLUG, metadata={"description": "A center's slug (lead or co-author)."})
-    year = fields.Integer(validate=validate.Range(1900, 2999), metadata={"description": "Year of publication."})
-    language = fields.String(validate=validate.Length(max=8), metadata={"description": "Language code, `ru`."})
+    year = fields.Integer(
+        validate=validate.Range(1900, 2999), metadata={"description": "Year of publication."}
+    )
+    language = fields.String(
+        validate=validate.Length(max=8), metadata={"description": "Language code, `ru`."}
+    )
     topic = fields.String(validate=_SLUG, metadata={"description": "A Vision-2040 topic's slug."})
     q = fields.String(validate=validate.Length(max=200), metadata={"description": "Full-text search words."})
 
@@ -80,7 +95,9 @@ class ReportWrite(Schema):
 
 
 class ReportCreate(ReportWrite):
-    center = fields.String(required=True, validate=_SLUG, metadata={"description": "Slug of the lead center."})
+    center = fields.String(
+        required=True, validate=_SLUG, metadata={"description": "Slug of the lead center."}
+    )
     section = fields.String(required=True, validate=_SLUG)
     title = fields.String(required=True, validate=validate.Length(1, 300))
 
@@ -165,12 +182,18 @@ class Report(Schema):
     section = fields.Function(lambda r: r.section.slug, metadata={"type": "string"})
     publication_date = fields.Date()
     language = fields.String()
-    visibility = fields.Function(lambda r: r.visibility.value, metadata={"type": "string", "enum": _VISIBILITIES})
-    topics = fields.Function(lambda r: [t.slug for t in r.topics], metadata={"type": "array", "items": {"type": "string"}})
+    visibility = fields.Function(
+        lambda r: r.visibility.value, metadata={"type": "string", "enum": _VISIBILITIES}
+    )
+    topics = fields.Function(
+        lambda r: [t.slug for t in r.topics], metadata={"type": "array", "items": {"type": "string"}}
+    )
     keywords = fields.List(fields.String())
     external_url = fields.String()
     version = fields.Integer(attribute="lock_version", metadata={"description": "Send it back to update."})
-    updated_at = fields.DateTime(format="iso")
+    updated_at = fields.Function(
+        lambda r: _utc(r.updated_at), metadata={"type": "string", "format": "date-time"}
+    )
     url = _uri(lambda r: _link("reports.report", report_id=r.id), "The report's page.")
     api_url = _uri(lambda r: _link("api.report", report_id=r.id))
 
@@ -281,4 +304,3 @@ LedgerList = listing(LedgerEntry, "LedgerList")
 CountryList = listing(Country, "CountryList")
 SectionList = listing(Section, "SectionList")
 ShareList = listing(Share, "ShareList")
-

@@ -2,6 +2,8 @@
 it (its visibility too), add a file, share it. The same services as the web forms decide
 who may, and the same rules what is valid."""
 
+from dataclasses import replace
+
 from flask import request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -38,17 +40,18 @@ def _topic_ids(slugs: list[str]) -> list[int]:
     return [known[slug] for slug in slugs]
 
 
+_AS_TYPED = ("title", "abstract", "authors", "keywords", "language", "publication_date", "visibility",
+             "external_url")  # fmt: skip
+
+
 def _overlay(data, body: dict):
     """``data`` (a ReportData) with the fields the body sends."""
-    for name in ("title", "abstract", "authors", "keywords", "language", "publication_date",
-                 "visibility", "external_url"):  # fmt: skip
-        if name in body:
-            setattr(data, name, body[name])
+    changes = {name: body[name] for name in _AS_TYPED if name in body}
     if "section" in body:
-        data.section_id = _section_id(body["section"])
+        changes["section_id"] = _section_id(body["section"])
     if "topics" in body:
-        data.topic_ids = _topic_ids(body["topics"])
-    return data
+        changes["topic_ids"] = _topic_ids(body["topics"])
+    return replace(data, **changes)
 
 
 def _created(report, status: int = 201):

@@ -18,12 +18,12 @@ from .registry import (
     head_checkpoint,
     ledger_payload,
     ledger_slice,
-    version_dict,
     notices,
     rule_progress,
     status_table,
     totals_by_country,
     verify_ledger,
+    version_dict,
     versions_payload,
 )
 from .signing import (
