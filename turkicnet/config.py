@@ -122,7 +122,7 @@ class Defaults:
     PROXY_FIX = 0  # number of trusted proxies in front of the app
     CENTERS_PER_PAGE = 25
     #: The JSON API's limits: each token has its own; callers without one count by address
-    API_RATE_LIMIT_TOKEN = "3000 per hour"
+    API_RATE_LIMIT_TOKEN = "3000 per hour"  # noqa: S105 (a limit, not a secret)
     API_RATE_LIMIT_ANONYMOUS = "1000 per hour"
     #: Lists count their total exactly up to this many, and say "more" beyond it
     API_TOTAL_CAP = 10_000

@@ -10,8 +10,9 @@ def personal_token(app):
     """A personal token of ``user`` (its plain string), made through the service."""
 
     def make(user, scopes="read", **options):
-        return auth_services.create_personal_token(user, name=options.pop("name", "test"), scopes=scopes,
-                                                   **options)[1]  # fmt: skip
+        return auth_services.create_personal_token(
+            user, name=options.pop("name", "test"), scopes=scopes, **options
+        )[1]
 
     return make
 
@@ -19,8 +20,9 @@ def personal_token(app):
 @pytest.fixture
 def center_token(app):
     def make(focal_point, center, scopes="read write", **options):
-        return center_services.create_center_token(focal_point, center, name="pipeline", scopes=scopes,
-                                                   **options)[1]  # fmt: skip
+        return center_services.create_center_token(
+            focal_point, center, name="pipeline", scopes=scopes, **options
+        )[1]
 
     return make
 

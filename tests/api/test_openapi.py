@@ -63,8 +63,13 @@ def test_every_endpoint_answers_within_its_schema(app, api_world):
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True,
-                  database=None)  # fmt: skip
+        @settings(
+            max_examples=12,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+            database=None,
+        )
         def answers_within_schema(case):
             case.call_and_validate(checks=CHECKS)
             case.call_and_validate(checks=CHECKS, headers=bearer(api_world))

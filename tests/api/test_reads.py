@@ -42,12 +42,17 @@ def test_one_center_and_an_unknown_one(client, center):
 def _bulk_reports(center, section, count: int, *, start: int = 0) -> None:
     db.session.add_all(
         Report(
-            lead_center_id=center.id, section_id=section.id, title=f"Bulk report {start + n}",
-            publication_date=date(2020, 1, 1 + (n % 28)), visibility=Visibility.PUBLIC, ever_public=True,
-            authors=["A. Author"], keywords=[],
+            lead_center_id=center.id,
+            section_id=section.id,
+            title=f"Bulk report {start + n}",
+            publication_date=date(2020, 1, 1 + (n % 28)),
+            visibility=Visibility.PUBLIC,
+            ever_public=True,
+            authors=["A. Author"],
+            keywords=[],
         )
         for n in range(count)
-    )  # fmt: skip
+    )
     db.session.commit()
 
 
@@ -87,9 +92,15 @@ def test_the_total_is_exact_up_to_the_cap_and_says_more_beyond(app, client, cent
 
 @pytest.mark.parametrize(
     "query, parameter",
-    [("per_page=0", "per_page"), ("per_page=101", "per_page"), ("per_page=many", "per_page"),
-     ("year=10000", "year"), ("cursor=not-a-cursor", "cursor"), ("cursor=WyJ4Il0", "cursor")],
-)  # fmt: skip
+    [
+        ("per_page=0", "per_page"),
+        ("per_page=101", "per_page"),
+        ("per_page=many", "per_page"),
+        ("year=10000", "year"),
+        ("cursor=not-a-cursor", "cursor"),
+        ("cursor=WyJ4Il0", "cursor"),
+    ],
+)
 def test_a_bad_parameter_is_a_400_problem_naming_it(client, query, parameter):
     response = client.get(f"/api/v1/reports?{query}")
     assert response.status_code == 400
@@ -103,10 +114,21 @@ def test_reports_filter_by_section_country_center_year_language_topic_and_words(
     from turkicnet.reports import services
 
     topic = services.list_topics()[0]
-    make_report(editor, center, title="Grid integration", language="ru", topic_ids=[topic.id],
-                publication_date=date(2024, 5, 1))  # fmt: skip
-    make_report(editor, center, title="Tourism corridors", section_id=sections["collaboration-of-research-centers"].id,
-                publication_date=date(2023, 5, 1))  # fmt: skip
+    make_report(
+        editor,
+        center,
+        title="Grid integration",
+        language="ru",
+        topic_ids=[topic.id],
+        publication_date=date(2024, 5, 1),
+    )
+    make_report(
+        editor,
+        center,
+        title="Tourism corridors",
+        section_id=sections["collaboration-of-research-centers"].id,
+        publication_date=date(2023, 5, 1),
+    )
 
     def titles(query):
         return sorted(item["title"] for item in client.get(f"/api/v1/reports?{query}").get_json()["items"])
@@ -149,8 +171,9 @@ def test_public_reads_allow_any_origin_and_set_no_cookie(client, center):
     response = client.get("/api/v1/centers", headers={"Origin": "https://stats.example"})
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert "Set-Cookie" not in response.headers
-    preflight = client.options("/api/v1/reports", headers={"Origin": "https://stats.example",
-                                                           "Access-Control-Request-Method": "GET"})  # fmt: skip
+    preflight = client.options(
+        "/api/v1/reports", headers={"Origin": "https://stats.example", "Access-Control-Request-Method": "GET"}
+    )
     assert "POST" not in preflight.headers["Access-Control-Allow-Methods"]
 
 
@@ -188,8 +211,13 @@ def test_the_protocol_its_versions_and_the_ledger(client, make_center, add_staff
     body = client.get("/api/v1/protocol").get_json()
     assert body["version"]["number"] == version.number
     assert body["version"]["text_sha256"] == version.text_sha256
-    assert body["progress"] == {"centers": 1, "required_centers": 2, "states": 1, "required_states": None,
-                                "met": False}  # fmt: skip
+    assert body["progress"] == {
+        "centers": 1,
+        "required_centers": 2,
+        "states": 1,
+        "required_states": None,
+        "met": False,
+    }
     assert [s["center"]["slug"] for s in body["standings"]] == [signed.slug]
     assert client.get(f"/api/v1/protocol/versions/{version.number}").get_json()["number"] == version.number
     assert client.get("/api/v1/protocol/versions/999").status_code == 404

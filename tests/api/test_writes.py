@@ -12,8 +12,13 @@ from turkicnet.core.timeutil import utcnow
 from turkicnet.extensions import db
 from turkicnet.reports.models import Report
 
-NEW = {"section": "national-development-priorities", "title": "Water and energy nexus",
-       "abstract": "Rivers **and** grids.", "authors": ["Dana Bek"], "visibility": "public"}  # fmt: skip
+NEW = {
+    "section": "national-development-priorities",
+    "title": "Water and energy nexus",
+    "abstract": "Rivers **and** grids.",
+    "authors": ["Dana Bek"],
+    "visibility": "public",
+}
 
 
 def _post(client, token, center, **fields):
@@ -64,10 +69,16 @@ def test_a_made_up_token_is_refused_even_for_a_public_read(client):
 def test_the_same_idempotency_key_posts_once(client, editor, center, personal_token):
     token = personal_token(editor, "read write")
     key = "0f8fad5b-d9cb-469f-a165-70867728950e"
-    first = client.post("/api/v1/reports", json={"center": center.slug, **NEW},
-                        headers={**bearer(token), "Idempotency-Key": key})  # fmt: skip
-    again = client.post("/api/v1/reports", json={"center": center.slug, **NEW},
-                        headers={**bearer(token), "Idempotency-Key": key})  # fmt: skip
+    first = client.post(
+        "/api/v1/reports",
+        json={"center": center.slug, **NEW},
+        headers={**bearer(token), "Idempotency-Key": key},
+    )
+    again = client.post(
+        "/api/v1/reports",
+        json={"center": center.slug, **NEW},
+        headers={**bearer(token), "Idempotency-Key": key},
+    )
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.get_json()["id"] == again.get_json()["id"]
     assert db.session.query(Report).count() == 1
@@ -75,9 +86,14 @@ def test_the_same_idempotency_key_posts_once(client, editor, center, personal_to
 
 @pytest.mark.parametrize(
     "fields, named",
-    [({"title": ""}, "title"), ({"visibility": "everyone"}, "visibility"), ({"section": "nope"}, "section"),
-     ({"topics": ["nope"]}, "topics"), ({"publication_date": "yesterday"}, "publication_date")],
-)  # fmt: skip
+    [
+        ({"title": ""}, "title"),
+        ({"visibility": "everyone"}, "visibility"),
+        ({"section": "nope"}, "section"),
+        ({"topics": ["nope"]}, "topics"),
+        ({"publication_date": "yesterday"}, "publication_date"),
+    ],
+)
 def test_an_invalid_field_is_a_422_naming_it(client, editor, center, personal_token, fields, named):
     response = _post(client, personal_token(editor, "read write"), center, **fields)
     assert response.status_code == 422
@@ -100,8 +116,11 @@ def test_staff_of_another_center_cannot_post_or_change_its_reports(
     stranger = personal_token(add_staff(other, "editor"), "read write")
     assert _post(client, stranger, center).status_code == 403
     report = make_report(editor, center)
-    response = client.patch(f"/api/v1/reports/{report.id}", json={"version": report.lock_version, "title": "Mine"},
-                            headers=bearer(stranger))  # fmt: skip
+    response = client.patch(
+        f"/api/v1/reports/{report.id}",
+        json={"version": report.lock_version, "title": "Mine"},
+        headers=bearer(stranger),
+    )
     assert response.status_code == 403
     assert db.session.get(Report, report.id).title != "Mine"
 
@@ -112,12 +131,16 @@ def test_patch_changes_visibility_and_a_stale_version_is_a_409(
     token = personal_token(editor, "read write")
     report = make_report(editor, center, visibility="draft")
     version = report.lock_version
-    done = client.patch(f"/api/v1/reports/{report.id}", json={"version": version, "visibility": "public"},
-                        headers=bearer(token))  # fmt: skip
+    done = client.patch(
+        f"/api/v1/reports/{report.id}",
+        json={"version": version, "visibility": "public"},
+        headers=bearer(token),
+    )
     assert done.status_code == 200
     assert done.get_json()["visibility"] == "public"
-    stale = client.patch(f"/api/v1/reports/{report.id}", json={"version": version, "title": "Late"},
-                         headers=bearer(token))  # fmt: skip
+    stale = client.patch(
+        f"/api/v1/reports/{report.id}", json={"version": version, "title": "Late"}, headers=bearer(token)
+    )
     assert stale.status_code == 409
     assert db.session.get(Report, report.id).title != "Late"
 
@@ -128,8 +151,11 @@ def test_a_file_upload_is_typed_by_content_and_capped(
     token = personal_token(editor, "read write")
     report = make_report(editor, center, files=[])
     upload = pdf_upload("annex.pdf")
-    added = client.post(f"/api/v1/reports/{report.id}/files", headers=bearer(token),
-                        data={"file": (upload.stream, "annex.pdf", "application/pdf")})  # fmt: skip
+    added = client.post(
+        f"/api/v1/reports/{report.id}/files",
+        headers=bearer(token),
+        data={"file": (upload.stream, "annex.pdf", "application/pdf")},
+    )
     assert added.status_code == 201
     assert [f["name"] for f in added.get_json()["files"]] == ["annex.pdf"]
     fake = client.post(
@@ -154,8 +180,9 @@ def test_sharing_and_unsharing_through_the_api(
     token = personal_token(editor, "read write")
     partner = make_center()
     report = make_report(editor, center, visibility="draft")
-    shared = client.post(f"/api/v1/reports/{report.id}/shares", json={"centers": [partner.slug]},
-                         headers=bearer(token))  # fmt: skip
+    shared = client.post(
+        f"/api/v1/reports/{report.id}/shares", json={"centers": [partner.slug]}, headers=bearer(token)
+    )
     assert shared.status_code == 200
     assert [s["center"]["slug"] for s in shared.get_json()["items"]] == [partner.slug]
     assert audit_rows("reports.share", report)

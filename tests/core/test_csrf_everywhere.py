@@ -160,11 +160,7 @@ def test_a_post_without_a_token_gets_403_from_the_admin_area_for_a_member(csrf_a
 
 
 def test_a_post_without_a_token_to_a_report_one_cannot_see_is_404_not_500(
-    csrf_app,
-    center,
-    editor,
-    make_report,
-    make_center,  # noqa: F811
+    csrf_app, center, editor, make_report, make_center  # noqa: F811
 ):
     hidden = make_report(editor, center, visibility="draft")
     stranger_center = make_center(country_code="KG")
@@ -193,11 +189,7 @@ def short_token_app(app, make_app):
 
 
 def test_an_expired_token_on_the_report_form_shows_what_was_typed_and_saves_nothing(
-    short_token_app,
-    center,
-    editor,
-    make_report,
-    monkeypatch,  # noqa: F811
+    short_token_app, center, editor, make_report, monkeypatch  # noqa: F811
 ):
     report = make_report(editor, center)
     client = short_token_app.test_client()

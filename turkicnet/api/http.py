@@ -239,9 +239,10 @@ def decode_cursor(cursor: str | None, kinds: tuple[type, ...]) -> tuple | None:
 
 def bad_cursor():
     return problem(
-        400, _("The cursor is not one this API gave: start again from the first page."),
+        400,
+        _("The cursor is not one this API gave: start again from the first page."),
         errors=[{"parameter": "cursor", "message": str(_l("Not a cursor of this list."))}],
-    )  # fmt: skip
+    )
 
 
 def respond_list(schema: type[Schema], page: Slice, *, endpoint: str, query: dict, **values):

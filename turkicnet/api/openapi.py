@@ -13,11 +13,19 @@ from .http import OPERATIONS, Operation, bp
 
 _CONVERTER = re.compile(r"<(?:[a-z_]+:)?([a-z_]+)>")
 _DESCRIPTIONS = {
-    200: "OK", 201: "Created", 304: "Not modified (the ETag matched)", 400: "A bad query parameter",
-    401: "No valid bearer token", 403: "Not allowed", 404: "No such thing (or not for you)",
-    409: "A conflict: someone saved it since, or it is not in a state for this", 410: "Withdrawn",
-    413: "Too large", 422: "Invalid fields", 429: "Too many requests: see Retry-After",
-}  # fmt: skip
+    200: "OK",
+    201: "Created",
+    304: "Not modified (the ETag matched)",
+    400: "A bad query parameter",
+    401: "No valid bearer token",
+    403: "Not allowed",
+    404: "No such thing (or not for you)",
+    409: "A conflict: someone saved it since, or it is not in a state for this",
+    410: "Withdrawn",
+    413: "Too large",
+    422: "Invalid fields",
+    429: "Too many requests: see Retry-After",
+}
 _ALWAYS = (401, 429)  # a bad token, a limit: any endpoint
 
 
@@ -29,8 +37,10 @@ def _parameters(rule) -> list[dict]:
     found = []
     for name in rule.arguments:
         converter = rule._converters[name]
-        kind = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1} if "Integer" in type(converter).__name__ \
-            else {"type": "string", "maxLength": 200}  # fmt: skip
+        if "Integer" in type(converter).__name__:
+            kind = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+        else:
+            kind = {"type": "string", "maxLength": 200}
         found.append({"in": "path", "name": name, "required": True, "schema": kind})
     return found
 
@@ -57,8 +67,10 @@ def _operation(method: str, rule, op: Operation) -> dict:
             "content": {"application/problem+json": {"schema": "Problem"}},
         }
     if op.status == 201 and method == "post" and "200" not in responses:
-        responses["200"] = {"description": "Already posted with this Idempotency-Key",
-                            "content": {"application/json": {"schema": op.response}}}  # fmt: skip
+        responses["200"] = {
+            "description": "Already posted with this Idempotency-Key",
+            "content": {"application/json": {"schema": op.response}},
+        }
     document = {
         "summary": str(op.summary),
         "tags": [op.tag],

@@ -33,9 +33,12 @@ def countries():
 
 @bp.get("/centers")
 @operation(
-    summary=_l("Member centers, by name"), tag="directory", args=schemas.CenterQuery,
-    response=schemas.CenterList, errors=(400,),
-)  # fmt: skip
+    summary=_l("Member centers, by name"),
+    tag="directory",
+    args=schemas.CenterQuery,
+    response=schemas.CenterList,
+    errors=(400,),
+)
 def centers_list(query):
     try:
         after = decode_cursor(query.get("cursor"), (str, int))
@@ -69,9 +72,12 @@ def sections():
 
 @bp.get("/reports")
 @operation(
-    summary=_l("Reports, newest first"), tag="reports", args=schemas.ReportQuery,
-    response=schemas.ReportList, errors=(400,),
-)  # fmt: skip
+    summary=_l("Reports, newest first"),
+    tag="reports",
+    args=schemas.ReportQuery,
+    response=schemas.ReportList,
+    errors=(400,),
+)
 def reports_list(query):
     try:
         after = decode_cursor(query.get("cursor"), (date, int))
@@ -105,8 +111,11 @@ def _standing(row) -> dict:
 
 
 @bp.get("/protocol")
-@operation(summary=_l("The protocol's current version, progress and standings"), tag="protocol",
-           response=schemas.Protocol)  # fmt: skip
+@operation(
+    summary=_l("The protocol's current version, progress and standings"),
+    tag="protocol",
+    response=schemas.Protocol,
+)
 def protocol_status():
     version = _protocol.overview(caller()).current
     ledger_url = external_url("api.ledger")
@@ -132,8 +141,13 @@ def protocol_version(number: int):
 
 
 @bp.get("/protocol/ledger")
-@operation(summary=_l("The signature ledger, in order (DESIGN §4 entries)"), tag="protocol",
-           args=schemas.LedgerQuery, response=schemas.LedgerList, errors=(400,))  # fmt: skip
+@operation(
+    summary=_l("The signature ledger, in order (DESIGN §4 entries)"),
+    tag="protocol",
+    args=schemas.LedgerQuery,
+    response=schemas.LedgerList,
+    errors=(400,),
+)
 def ledger(query):
     try:
         after = decode_cursor(query.get("cursor"), (int,))

@@ -36,9 +36,10 @@ class _Query(Schema):
 
 class _Paged(_Query):
     per_page = fields.Integer(
-        load_default=20, validate=validate.Range(1, MAX_PER_PAGE),
+        load_default=20,
+        validate=validate.Range(1, MAX_PER_PAGE),
         metadata={"description": f"Items per page, 1 to {MAX_PER_PAGE}."},
-    )  # fmt: skip
+    )
     cursor = fields.String(
         validate=validate.Length(max=400),
         metadata={"description": "Where the page starts: the `cursor` of the previous page's `next` link."},
@@ -104,16 +105,21 @@ class ReportCreate(ReportWrite):
 
 class ReportUpdate(ReportWrite):
     version = fields.Integer(
-        required=True, validate=validate.Range(1, 2**31 - 1),
-        metadata={"description": "The report's `version` as last read: a save by someone else since is a 409."},
-    )  # fmt: skip
+        required=True,
+        validate=validate.Range(1, 2**31 - 1),
+        metadata={
+            "description": "The report's `version` as last read: a save by someone else since is a 409."
+        },
+    )
 
 
 class ShareRequest(Schema):
     centers = fields.List(
-        fields.String(validate=_SLUG), required=True, validate=validate.Length(1, 50),
+        fields.String(validate=_SLUG),
+        required=True,
+        validate=validate.Length(1, 50),
         metadata={"description": "Slugs of the member centers to share the report with."},
-    )  # fmt: skip
+    )
 
 
 class FileUpload(Schema):

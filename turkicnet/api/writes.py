@@ -40,8 +40,16 @@ def _topic_ids(slugs: list[str]) -> list[int]:
     return [known[slug] for slug in slugs]
 
 
-_AS_TYPED = ("title", "abstract", "authors", "keywords", "language", "publication_date", "visibility",
-             "external_url")  # fmt: skip
+_AS_TYPED = (
+    "title",
+    "abstract",
+    "authors",
+    "keywords",
+    "language",
+    "publication_date",
+    "visibility",
+    "external_url",
+)
 
 
 def _overlay(data, body: dict):
@@ -61,10 +69,17 @@ def _created(report, status: int = 201):
 
 @bp.post("/reports")
 @operation(
-    summary=_l("Post a report (send an Idempotency-Key header to make retries safe)"), tag="reports",
-    body=schemas.ReportCreate, response=schemas.ReportDetail, status=201, scope="write", errors=_WRITE_ERRORS,
-    headers={"Idempotency-Key": _l("A UUID: a retry with the same key posts nothing and answers the first report.")},
-)  # fmt: skip
+    summary=_l("Post a report (send an Idempotency-Key header to make retries safe)"),
+    tag="reports",
+    body=schemas.ReportCreate,
+    response=schemas.ReportDetail,
+    status=201,
+    scope="write",
+    errors=_WRITE_ERRORS,
+    headers={
+        "Idempotency-Key": _l("A UUID: a retry with the same key posts nothing and answers the first report.")
+    },
+)
 def create_report(body):
     center = _center_of(body["center"], "center")
     data = _overlay(_reports.ReportData(section_id=0, title=""), body)
@@ -79,9 +94,13 @@ def create_report(body):
 
 @bp.patch("/reports/<int:report_id>")
 @operation(
-    summary=_l("Change a report: any of its fields, its visibility too"), tag="reports",
-    body=schemas.ReportUpdate, response=schemas.ReportDetail, scope="write", errors=_WRITE_ERRORS,
-)  # fmt: skip
+    summary=_l("Change a report: any of its fields, its visibility too"),
+    tag="reports",
+    body=schemas.ReportUpdate,
+    response=schemas.ReportDetail,
+    scope="write",
+    errors=_WRITE_ERRORS,
+)
 def update_report(report_id: int, body):
     report = _reports.get_report(caller(), report_id)
     data = _overlay(_reports.data_of(report), body)
@@ -91,10 +110,15 @@ def update_report(report_id: int, body):
 
 @bp.post("/reports/<int:report_id>/files")
 @operation(
-    summary=_l("Add files to a report (multipart, field “file”)"), tag="reports", body=schemas.FileUpload,
-    body_media="multipart/form-data", response=schemas.ReportDetail, status=201, scope="write",
+    summary=_l("Add files to a report (multipart, field “file”)"),
+    tag="reports",
+    body=schemas.FileUpload,
+    body_media="multipart/form-data",
+    response=schemas.ReportDetail,
+    status=201,
+    scope="write",
     errors=(400, *_WRITE_ERRORS),
-)  # fmt: skip
+)
 def add_files(report_id: int, body):
     report = _reports.get_report(caller(), report_id)
     if not body["files"]:
@@ -106,15 +130,21 @@ def add_files(report_id: int, body):
 
 
 def _shares(report):
-    return respond(schemas.ShareList, {"items": list(report.shares), "total": len(report.shares),
-                                       "total_exact": True, "next": None})  # fmt: skip
+    return respond(
+        schemas.ShareList,
+        {"items": list(report.shares), "total": len(report.shares), "total_exact": True, "next": None},
+    )
 
 
 @bp.post("/reports/<int:report_id>/shares")
 @operation(
-    summary=_l("Share a report with member centers"), tag="reports", body=schemas.ShareRequest,
-    response=schemas.ShareList, scope="write", errors=_WRITE_ERRORS,
-)  # fmt: skip
+    summary=_l("Share a report with member centers"),
+    tag="reports",
+    body=schemas.ShareRequest,
+    response=schemas.ShareList,
+    scope="write",
+    errors=_WRITE_ERRORS,
+)
 def share_report(report_id: int, body):
     report = _reports.get_report(caller(), report_id)
     center_ids = [_center_of(slug, "centers").id for slug in body["centers"]]
@@ -124,9 +154,12 @@ def share_report(report_id: int, body):
 
 @bp.delete("/reports/<int:report_id>/shares/<slug>")
 @operation(
-    summary=_l("Stop sharing a report with a center"), tag="reports", response=schemas.ShareList,
-    scope="write", errors=_WRITE_ERRORS,
-)  # fmt: skip
+    summary=_l("Stop sharing a report with a center"),
+    tag="reports",
+    response=schemas.ShareList,
+    scope="write",
+    errors=_WRITE_ERRORS,
+)
 def unshare_report(report_id: int, slug: str):
     report = _reports.get_report(caller(), report_id)
     _reports.unshare_report(caller(), report, _center_of(slug, "slug").id)
