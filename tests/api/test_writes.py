@@ -190,18 +190,30 @@ def test_sharing_and_unsharing_through_the_api(
     assert gone.status_code == 200 and gone.get_json()["items"] == []
 
 
-def test_a_center_token_writes_for_its_center_after_its_maker_leaves(
-    client, focal_point, center, center_token
-):
+def test_a_center_token_writes_for_its_center_after_its_maker_leaves(client, focal_point, center, center_token):
     token = center_token(focal_point, center)
+    focal_point.active = False  # the person who set the pipeline up is gone
+    db.session.commit()
     response = _post(client, token, center)
     assert response.status_code == 201
+    assert db.session.get(Report, response.get_json()["id"]).lead_center_id == center.id
+
+
+def test_a_center_token_writes_for_its_center_only(client, focal_point, center, make_center, add_staff,
+                                                   center_token):
+    other = make_center()
+    add_staff(other, "editor", user=focal_point)
+    token = center_token(focal_point, center)
+    assert _post(client, token, other).status_code == 403
 
 
 def test_writes_need_no_csrf_token(make_app, editor, center, personal_token):
     app = make_app(WTF_CSRF_ENABLED=True)
     with app.app_context():
-        pass
-    client = app.test_client()
-    response = client.get("/api/v1/centers")
-    assert response.status_code == 200
+        from turkicnet.auth.models import User
+
+        token = personal_token(db.session.get(User, editor.id), "read write")
+        response = app.test_client().post(
+            "/api/v1/reports", json={"center": center.slug, **NEW}, headers=bearer(token)
+        )
+        assert response.status_code == 201
