@@ -54,6 +54,7 @@ ARG_DEFAULTS = {
     "user_id": "user",
     "action": "section_action",
     "name": "asset",
+    "token_id": "token_personal",
 }
 
 
@@ -232,6 +233,12 @@ ACCOUNTS = {
         "GET": everyone(400),
         "POST": everyone(400),
     },
+    # API tokens: everyone signed in has their own; a token is revoked by its maker and admins,
+    # and is, to anyone else, no token at all.
+    "auth.tokens": {"GET": signed_in(200)},
+    "auth.create_token": {"POST": signed_in(400)},
+    "auth.revoke_token": {"POST": only({"focal_a": 302, "admin": 302}, refused=404)},
+    "auth.revoke_token@center_token": {"args": {"token_id": "token_center"}, "POST": only({}, refused=404)},
     "core.notifications": {"GET": signed_in(200)},
     "core.notifications_read": {"POST": signed_in(302)},
 }
@@ -261,6 +268,22 @@ CENTERS = {
         "GET": only({"admin": 200}),
     },
     "centers.staff": {"GET": only(each(A_STAFF, 200) | {"admin": 200})},
+    # A center's API tokens are its focal points' (and the Secretariat's); a token of the center
+    # is, to anyone else, no token at all.
+    "centers.tokens": {"GET": only({"focal_a": 200, "admin": 200})},
+    "centers.create_token": {"POST": only({"focal_a": 400, "admin": 400})},
+    "centers.revoke_token": {
+        "args": {"token_id": "token_center"},
+        "POST": only({"focal_a": 302, "admin": 302}, refused=404),
+    },
+    "centers.revoke_token@personal_token": {
+        "args": {"token_id": "token_personal"},
+        "POST": only({}, refused=404),
+    },
+    "centers.tokens@suspended": {
+        "args": {"slug": "center_s"},
+        "GET": only({"admin": 200, "suspended": 403}, refused=404),
+    },
     # A verified person who is not on the staff asks to join; A's own staff are refused.
     "centers.join": {"POST": only({"no_center": 302, "editor_b": 302, "suspended": 302, "admin": 302})},
     "centers.leave": {"POST": only(each(A_STAFF, 302), refused=404)},

@@ -302,6 +302,8 @@ def _populate(values: dict) -> dict:
     reports.add_comment(editor, public, "A first comment.")
     reports.add_comment(editor, network, "A network comment.")
 
+    personal_token, _raw = auth_services.create_personal_token(people["focal_a"], name="Harvester")
+    center_token, _raw = centers.create_center_token(people["focal_a"], center_a, name="Pipeline")
     auth_services.request_password_reset(people["no_center"].email)
     reset_link = next(
         link for link in outbox_links(None, people["no_center"].email) if "/auth/reset/" in link
@@ -321,6 +323,7 @@ def _populate(values: dict) -> dict:
         verify_token=auth_services.verification_token(people["unverified"]),
         reset_token=path_of(reset_link).rsplit("/", 1)[1], user=people["no_center"].id,
         section_action="up", bad_token="not-a-token", export_format="bibtex",
+        token_personal=personal_token.id, token_center=center_token.id,
     )  # fmt: skip
     return people
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from tests.centers.conftest import apply_form
 from tests.conftest import PASSWORD
 from tests.reports.conftest import make_report, sections  # noqa: F401 (fixtures)
-from turkicnet.auth.models import User
+from turkicnet.auth.models import ApiToken, User
 from turkicnet.centers.models import (
     ApplicationMessage,
     Center,
@@ -224,6 +224,20 @@ def test_an_invitation_keeps_or_refuses_any_address(login_as, center, focal_poin
         assert invitation.email.lower() in {value.lower() for value in as_stored(email)}
     else:
         stored_or_refused(response, None)
+
+
+@given(name=hostile_text)
+def test_an_api_token_keeps_or_refuses_any_name(login_as, center, focal_point, name):
+    client = login_as(focal_point)
+    for path in ("/auth/tokens", f"/centers/{center.slug}/tokens"):
+        before = last(ApiToken)
+        response = client.post(path, data={"name": name, "scopes": "read", "expires_in_days": "90"})
+        token = last(ApiToken)
+        if token is not None and token != before:
+            assert response.status_code == 200 and "Copy it now" in answered(response)
+            stored_or_refused(response, token.name, name)
+        else:
+            stored_or_refused(response, None)
 
 
 @given(message=hostile_text)

@@ -356,7 +356,9 @@ def test_a_read_center_token_writes_nothing(app, center, focal_point):
     assert viewer.center_ids == {center.id} and viewer.writable_center_ids == frozenset()
 
 
-def test_a_center_token_shares_its_centers_signatory_standing(app, center, focal_point, signatory, make_version, sign):
+def test_a_center_token_shares_its_centers_signatory_standing(
+    app, center, focal_point, signatory, make_version, sign
+):
     token, _raw = for_center(focal_point, center)
     assert not viewer_for_token(token).signatory_member
     sign(signatory, center, make_version())

@@ -77,11 +77,12 @@ def network(center, focal_point, editor, make_center, make_report, make_version,
         focal_point, center, email="invited@example.org", role="viewer"
     )
     staff = next(m for m in center.memberships if m.user_id == editor.id)
+    center_token, _raw = center_services.create_center_token(focal_point, center, name="Pipeline")
     return {
         "slug": center.slug, "section_slug": next(iter(sections)), "report_id": report.id,
         "file_id": report.files[0].id, "center_id": partner.id, "number": version.number, "lang": "ru",
         "membership_id": staff.id, "request_id": join_request.id, "invitation_id": invitation.id,
-        "token": invitation_token, "user_id": joiner.id, "action": "retire",
+        "token": invitation_token, "user_id": joiner.id, "action": "retire", "token_id": center_token.id,
     }  # fmt: skip
 
 
