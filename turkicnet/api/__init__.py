@@ -4,6 +4,10 @@ the JSON API (``/api/v1``) and its documentation (``/api/docs``), OAI-PMH harves
 
 from flask import Flask
 
+from . import oai, repec
+
 
 def init_app(app: Flask) -> None:
     """Register the interfaces' blueprints."""
+    app.register_blueprint(oai.bp)
+    app.register_blueprint(repec.bp)
