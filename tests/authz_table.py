@@ -151,6 +151,23 @@ REPORTS = {
         "args": {"report_id": "report_deleted", "export_format": "export_format"},
         "GET": everyone(410),
     },
+    # Harvesting shows only what anonymous sees, the same to everyone; POST /oai reads as GET does.
+    "oai.endpoint": {"GET": everyone(200), "POST": everyone(200)},
+    "repec.root": {"GET": everyone(200)},
+    "repec.archive_folder": {"args": {"archive": "repec_archive"}, "GET": everyone(200)},
+    "repec.archive_template": {
+        "args": {"archive": "repec_archive", "name": "repec_template"},
+        "GET": everyone(200),
+    },
+    "repec.series_folder": {
+        "args": {"archive": "repec_archive", "series": "repec_series"},
+        "GET": everyone(200),
+    },
+    "repec.paper": {"args": {"archive": "repec_archive", "series": "repec_series"}, "GET": everyone(200)},
+    "repec.paper@network": {
+        "args": {"archive": "repec_archive", "series": "repec_series", "report_id": "report_network"},
+        "GET": everyone(404),
+    },
     "reports.download": {"GET": everyone(200)},
     "reports.download@network": {
         "args": {"report_id": "report_network", "file_id": "file_network"},
@@ -257,7 +274,8 @@ CENTERS = {
     "centers.letter": {"GET": only({"focal_a": 200, "admin": 200})},
     # The letter proposed with B's change request: B's focal point (not an actor) and admins.
     "centers.change_letter": {
-        "args": {"slug": "center_b", "request_id": "change_b"}, "GET": only({"admin": 200}),
+        "args": {"slug": "center_b", "request_id": "change_b"},
+        "GET": only({"admin": 200}),
     },
     "centers.staff": {"GET": only(each(A_STAFF, 200) | {"admin": 200})},
     # A verified person who is not on the staff asks to join; A's own staff are refused.
@@ -304,7 +322,8 @@ ADMIN = {
     # B's waiting change of its official details: only the Secretariat decides (an empty form
     # is shown again).
     "admin.decide_change": {
-        "args": {"slug": "center_b", "request_id": "change_b"}, "POST": only({"admin": 400}),
+        "args": {"slug": "center_b", "request_id": "change_b"},
+        "POST": only({"admin": 400}),
     },
     "admin.message": {
         "args": {"slug": "pending"},
@@ -336,8 +355,6 @@ DESIGN_URLS = {
     "/api/v1/centers": 200,
     "/api/v1/openapi.json": 200,
     "/api/docs": 200,
-    "/oai?verb=Identify": 200,
-    "/RePEc/": 200,
     "/experts": 200,
     "/events": 200,
     "/plans": 200,

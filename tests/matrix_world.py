@@ -321,6 +321,7 @@ def _populate(values: dict) -> dict:
         verify_token=auth_services.verification_token(people["unverified"]),
         reset_token=path_of(reset_link).rsplit("/", 1)[1], user=people["no_center"].id,
         section_action="up", bad_token="not-a-token", export_format="bibtex",
+        repec_archive="tkn", repec_template="tknseri", repec_series=reports.series_code(center_a),
     )  # fmt: skip
     return people
 

@@ -19,7 +19,7 @@ from ..core.csrf import reads_only
 from ..core.timeutil import utcnow
 from ..core.urls import external_url
 from ..reports import services
-from ..reports.dublin_core import oai_dc_element
+from ..reports.dublin_core import child, oai_dc_element
 from . import oai_protocol as protocol
 from .oai_protocol import OAIError, OAIRequest, Resumption, sub
 
@@ -93,7 +93,7 @@ def identify(body: etree._Element, _arguments: dict[str, str]) -> None:
         ("delimiter", ":"),
         ("sampleIdentifier", record_identifier(1)),
     ):
-        etree.SubElement(scheme, f"{{{IDENTIFIER_NS}}}{name}").text = text
+        child(scheme, f"{{{IDENTIFIER_NS}}}{name}", text)
 
 
 def list_metadata_formats(body: etree._Element, arguments: dict[str, str]) -> None:

@@ -18,7 +18,7 @@ from itsdangerous import BadData, URLSafeSerializer
 from lxml import etree
 from werkzeug.datastructures import MultiDict
 
-from ..reports.dublin_core import OAI_DC_NS, XSI_NS, xml_text
+from ..reports.dublin_core import OAI_DC_NS, XSI_NS, child
 from ..reports.services import HarvestFilter
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
@@ -46,9 +46,15 @@ class OAIError(Exception):
     """An OAI-PMH error: its ``code`` is one of the protocol's (``badArgument``…)."""
 
     def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+        super().__init__(code, message)
+
+    @property
+    def code(self) -> str:
+        return self.args[0]
+
+    @property
+    def message(self) -> str:
+        return self.args[1]
 
 
 @dataclass(frozen=True)
@@ -181,10 +187,7 @@ def oai(name: str) -> str:
 
 def sub(parent: etree._Element, name: str, text: str | None = None, **attributes) -> etree._Element:
     """A child in the OAI-PMH namespace, with text and attributes."""
-    element = etree.SubElement(parent, oai(name), {k: xml_text(v) for k, v in attributes.items()})
-    if text is not None:
-        element.text = xml_text(text)
-    return element
+    return child(parent, oai(name), text, **attributes)
 
 
 def datestamp(moment: datetime) -> str:

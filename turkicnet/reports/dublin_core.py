@@ -37,6 +37,15 @@ def xml_text(value: str) -> str:
     return _NOT_XML.sub("", value)
 
 
+def child(parent: etree._Element, tag: str, text: str | None = None, **attributes: str) -> etree._Element:
+    """A new last child of ``parent``, its text and attributes cleaned for XML: how every
+    XML answer (this record, OAI-PMH's envelope) is built."""
+    element = etree.SubElement(parent, tag, {name: xml_text(value) for name, value in attributes.items()})
+    if text is not None:
+        element.text = xml_text(text)
+    return element
+
+
 def _one_line(text: str) -> str:
     return " ".join((text or "").split())
 
@@ -74,7 +83,7 @@ def oai_dc_element(report: Report) -> etree._Element:
     dc = etree.Element(f"{{{OAI_DC_NS}}}dc", nsmap={"oai_dc": OAI_DC_NS, "dc": DC_NS, "xsi": XSI_NS})
     dc.set(f"{{{XSI_NS}}}schemaLocation", f"{OAI_DC_NS} {OAI_DC_SCHEMA}")
     for name, value in dc_fields(report):
-        etree.SubElement(dc, f"{{{DC_NS}}}{name}").text = xml_text(value)
+        child(dc, f"{{{DC_NS}}}{name}", value)
     return dc
 
 
