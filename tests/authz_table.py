@@ -152,6 +152,23 @@ REPORTS = {
         "args": {"report_id": "report_deleted", "export_format": "export_format"},
         "GET": everyone(410),
     },
+    # Harvesting shows only what anonymous sees, the same to everyone; POST /oai reads as GET does.
+    "oai.endpoint": {"GET": everyone(200), "POST": everyone(200)},
+    "repec.root": {"GET": everyone(200)},
+    "repec.archive_folder": {"args": {"archive": "repec_archive"}, "GET": everyone(200)},
+    "repec.archive_template": {
+        "args": {"archive": "repec_archive", "name": "repec_template"},
+        "GET": everyone(200),
+    },
+    "repec.series_folder": {
+        "args": {"archive": "repec_archive", "series": "repec_series"},
+        "GET": everyone(200),
+    },
+    "repec.paper": {"args": {"archive": "repec_archive", "series": "repec_series"}, "GET": everyone(200)},
+    "repec.paper@network": {
+        "args": {"archive": "repec_archive", "series": "repec_series", "report_id": "report_network"},
+        "GET": everyone(404),
+    },
     "reports.download": {"GET": everyone(200)},
     "reports.download@network": {
         "args": {"report_id": "report_network", "file_id": "file_network"},
@@ -384,8 +401,6 @@ TABLE = PUBLIC | REPORTS | ACCOUNTS | CENTERS | PROTOCOL_SIGNING | ADMIN | API
 #: DESIGN §5's public URLs (a contract) that url_map does not have yet: what anonymous should get.
 DESIGN_URLS = {
     "/network": 200,
-    "/oai?verb=Identify": 200,
-    "/RePEc/": 200,
     "/experts": 200,
     "/events": 200,
     "/plans": 200,

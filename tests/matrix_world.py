@@ -324,6 +324,7 @@ def _populate(values: dict) -> dict:
         reset_token=path_of(reset_link).rsplit("/", 1)[1], user=people["no_center"].id,
         section_action="up", bad_token="not-a-token", export_format="bibtex",
         token_personal=personal_token.id, token_center=center_token.id,
+        repec_archive="tkn", repec_template="tknseri", repec_series=reports.series_code(center_a),
     )  # fmt: skip
     return people
 

@@ -6,8 +6,10 @@
 
 import math
 import os
+import re
 import secrets
 from collections import Counter
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -128,6 +130,20 @@ class Defaults:
     API_TOTAL_CAP = 10_000
     AUDIT_PER_PAGE = 50
 
+    #: OAI-PMH at /oai: identifiers are oai:<OAI_REPOSITORY_ID>:report/<id> (empty: BASE_URL's
+    #: host when it is a domain name, else "turkicnet.org"); Identify names OAI_ADMIN_EMAIL
+    #: (empty: MAIL_SENDER's address); a list answers OAI_BATCH_SIZE records, then a token.
+    OAI_REPOSITORY_ID = ""
+    OAI_REPOSITORY_NAME = "TurkicNet"
+    OAI_ADMIN_EMAIL = ""
+    OAI_BATCH_SIZE = 100
+    #: The RePEc archive at /RePEc/<code>/: its three lowercase letters (RePEc assigns them)
+    #: and its maintainer (empty e-mail: MAIL_SENDER's address).
+    REPEC_ARCHIVE_CODE = "tkn"
+    REPEC_ARCHIVE_NAME = "TurkicNet, the network of the Turkic states' research centers"
+    REPEC_MAINTAINER_NAME = "TurkicNet Secretariat"
+    REPEC_MAINTAINER_EMAIL = ""
+
 
 def _coerce(raw: str, current):
     if isinstance(current, bool):
@@ -184,11 +200,31 @@ def load_config(app, test_config: dict | None = None) -> None:
             "claim on a message must outlast a send, or a second worker sends it again."
         )
     app.config["PERMANENT_SESSION_LIFETIME"] = app.config["SESSION_IDLE_TIMEOUT"]
+    _harvesting_defaults(app)
     app.config["TRUSTED_HOSTS"] = _trusted_hosts(app)
     if app.config["PRODUCTION"]:
         _host_only_secure_cookies(app)
         _require_shared_counters(app)
     _ensure_secret_key(app)
+
+
+#: What OAI-PMH's oai-identifier scheme takes as a repository identifier: a domain name.
+_DOMAIN_NAME = re.compile(r"[a-zA-Z][a-zA-Z0-9-]*(\.[a-zA-Z][a-zA-Z0-9-]*)+")
+
+
+def _harvesting_defaults(app) -> None:
+    """OAI-PMH's and RePEc's settings left empty, filled from BASE_URL and MAIL_SENDER."""
+    config = app.config
+    if not config["OAI_REPOSITORY_ID"]:
+        host = urlsplit(config["BASE_URL"]).hostname or ""
+        config["OAI_REPOSITORY_ID"] = host if _DOMAIN_NAME.fullmatch(host) else "turkicnet.org"
+    sender = parseaddr(config["MAIL_SENDER"])[1]
+    config["OAI_ADMIN_EMAIL"] = config["OAI_ADMIN_EMAIL"] or sender
+    config["REPEC_MAINTAINER_EMAIL"] = config["REPEC_MAINTAINER_EMAIL"] or sender
+    if not re.fullmatch(r"[a-z]{3}", config["REPEC_ARCHIVE_CODE"]):
+        raise RuntimeError("TURKICNET_REPEC_ARCHIVE_CODE must be three lowercase letters, as RePEc assigns.")
+    if config["OAI_BATCH_SIZE"] < 1:
+        raise RuntimeError("TURKICNET_OAI_BATCH_SIZE must be at least 1.")
 
 
 def _trusted_hosts(app) -> list[str] | None:

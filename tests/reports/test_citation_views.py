@@ -13,6 +13,7 @@ FORMATS = {
     "bibtex": ("application/x-bibtex", ".bib"),
     "ris": ("application/x-research-info-systems", ".ris"),
     "csl": ("application/vnd.citationstyles.csl+json", ".json"),
+    "dc": ("application/xml", ".xml"),
 }
 BREAKOUT = "</script><script>alert(1)</script>"
 
@@ -46,6 +47,21 @@ def test_a_public_report_is_exported_for_anyone_as_a_download(client, public, ex
         f'attachment; filename="turkicnet-report-{public.id}{extension}"'
     )
     assert "Серикова" in response.get_data(as_text=True)
+
+
+def test_the_dublin_core_export_is_the_oai_dc_record_of_the_report(client, public):
+    from lxml import etree
+
+    response = client.get(f"/reports/{public.id}/export/dc")
+    root = etree.fromstring(response.data)
+    assert root.tag == "{http://www.openarchives.org/OAI/2.0/oai_dc/}dc"
+    values = [(e.tag.split("}")[1], e.text) for e in root]
+    assert ("title", "Energy & markets") in values
+    assert [v for tag, v in values if tag == "creator"] == ["Айгуль Серикова", "Ayşe Yılmaz"]
+    assert ("publisher", public.lead_center.name) in values
+    assert ("identifier", f"http://turkicnet.test/reports/{public.id}") in values
+    assert ("subject", public.section.title) in values
+    assert ("format", "application/pdf") in values
 
 
 @pytest.mark.parametrize("visibility", ["network", "draft"])

@@ -244,6 +244,28 @@ def test_deleting_a_report_that_was_public_leaves_a_tombstone(
     assert db.session.scalars(select(ReportFile)).all() == []
 
 
+@pytest.mark.parametrize("change", ["edit", "visibility", "delete"])
+def test_every_change_a_harvester_must_see_moves_the_reports_updated_at(
+    change, center, focal_point, editor, make_report, monkeypatch
+):
+    from datetime import datetime
+
+    report = make_report(editor, center)
+    later = datetime(2030, 1, 2, 3, 4, 5)
+    monkeypatch.setattr(services.editing, "utcnow", lambda: later)
+    data = services.ReportData(section_id=report.section_id, title=report.title, visibility="public")
+    if change == "edit":
+        data.title = "Energy markets, revised"
+    if change == "visibility":
+        data.visibility = "network"
+    if change == "delete":
+        services.delete_report(focal_point, report)
+    else:
+        services.update_report(editor, report, data, expected_version=report.lock_version)
+    db.session.expire_all()
+    assert db.session.get(Report, report.id).updated_at == later
+
+
 def test_deleting_a_draft_removes_it_and_its_files(
     client, center, focal_point, editor, make_report, tmp_path
 ):

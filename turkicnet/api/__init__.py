@@ -6,6 +6,7 @@ from flask import Flask
 
 from ..core.csrf import bearer_only
 from ..core.problems import answer_problems_under
+from . import oai, repec
 
 
 def init_app(app: Flask) -> None:
@@ -16,3 +17,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(docs.docs_bp)
     bearer_only(http.bp.name)
     answer_problems_under(http.bp.url_prefix + "/")
+    app.register_blueprint(oai.bp)
+    app.register_blueprint(repec.bp)

@@ -40,6 +40,16 @@ def keeps_typed_input(view: Callable) -> Callable:
     return view
 
 
+def reads_only(view: Callable) -> Callable:
+    """Mark a view that answers POST as it answers GET, changing nothing: OAI-PMH lets a
+    harvester send its request as a form, and a harvester has no token to send.
+
+    Put it right under the route decorator; such a view never calls a service that writes.
+    """
+    view.reads_only = True
+    return view
+
+
 def refusal() -> str | None:
     """Why this request's CSRF token was refused; ``None`` when it was not."""
     return g.get(_REFUSED)
@@ -78,6 +88,8 @@ def _gate(scope: str | None) -> Callable[[], object]:
         if request.method not in current_app.config["WTF_CSRF_METHODS"] or request.endpoint is None:
             return None
         view = current_app.view_functions.get(request.endpoint)
+        if getattr(view, "reads_only", False):
+            return None
         if view is not None and _behind_login_gate(view) and not current_user.is_authenticated:
             return login_manager.unauthorized()
         try:

@@ -21,7 +21,7 @@ from ..core.permissions import current_viewer
 from ..core.storage import FileTooLarge
 from ..core.urls import external_url
 from ..core.webutil import attach_error, csv_response, script_json
-from . import citations, permissions, services
+from . import citations, dublin_core, permissions, services
 from .forms import CommentForm, ReportForm, ShareForm
 from .labels import VISIBILITY_LABELS
 from .models import Visibility
@@ -179,13 +179,17 @@ def download(report_id: int, file_id: int):
     return response
 
 
+EXPORTS = citations.EXPORTS | {"dc": dublin_core.EXPORT}
+EXPORTERS = citations.EXPORTERS | {"dc": dublin_core.oai_dc_document}
+
+
 @bp.get("/reports/<int:report_id>/export/<export_format>")
 def export(report_id: int, export_format: str):
-    build = citations.EXPORTERS.get(export_format)
+    build = EXPORTERS.get(export_format)
     if build is None:
         raise NotFound(_("No such citation format."))
     report = services.citable_report(current_viewer(), report_id)
-    kind = citations.EXPORTS[export_format]
+    kind = EXPORTS[export_format]
     response = Response(build(report), mimetype=kind.mimetype)
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{citations.citation_key(report)}.{kind.extension}"'

@@ -303,7 +303,8 @@ def delete_report(actor: Actor, report: Report) -> None:
         audit.record(actor, "reports.delete", report, title=report.title, tombstone=report.ever_public)
         search_index.remove_document(report.id)
         if report.ever_public:
-            report.deleted_at = utcnow()
+            # The tombstone's new datestamp is how OAI-PMH harvesters learn of the deletion.
+            report.deleted_at = report.updated_at = utcnow()
             report.deleted_by_id = actor.id
             report.files.clear()
             text_row = db.session.get(ReportText, report.id)
