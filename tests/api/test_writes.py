@@ -190,7 +190,9 @@ def test_sharing_and_unsharing_through_the_api(
     assert gone.status_code == 200 and gone.get_json()["items"] == []
 
 
-def test_a_center_token_writes_for_its_center_after_its_maker_leaves(client, focal_point, center, center_token):
+def test_a_center_token_writes_for_its_center_after_its_maker_leaves(
+    client, focal_point, center, center_token
+):
     token = center_token(focal_point, center)
     focal_point.active = False  # the person who set the pipeline up is gone
     db.session.commit()
@@ -199,8 +201,9 @@ def test_a_center_token_writes_for_its_center_after_its_maker_leaves(client, foc
     assert db.session.get(Report, response.get_json()["id"]).lead_center_id == center.id
 
 
-def test_a_center_token_writes_for_its_center_only(client, focal_point, center, make_center, add_staff,
-                                                   center_token):
+def test_a_center_token_writes_for_its_center_only(
+    client, focal_point, center, make_center, add_staff, center_token
+):
     other = make_center()
     add_staff(other, "editor", user=focal_point)
     token = center_token(focal_point, center)
