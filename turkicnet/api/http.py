@@ -103,6 +103,7 @@ class Operation:
     body: type[Schema] | None = None
     body_media: str = "application/json"
     response: type[Schema] | None = None
+    media: str = "application/json"  # what a success answers with
     status: int = 200
     scope: str = ""  # "", or "write": a token with that scope is required
     errors: tuple[int, ...] = ()

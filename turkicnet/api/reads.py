@@ -6,14 +6,16 @@ the same services and the same one visibility filter.
 
 from datetime import date
 
-from flask import current_app
+from flask import current_app, send_file
 from flask_babel import lazy_gettext as _l
 
 from ..centers import services as _centers
+from ..core import filetypes
 from ..core.pagination import Slice
 from ..core.urls import external_url
 from ..protocol import services as _protocol
 from ..reports import services as _reports
+from ..reports.models import Visibility
 from . import schemas
 from .http import BadCursor, bad_cursor, bp, caller, decode_cursor, operation, respond, respond_list
 
@@ -94,6 +96,31 @@ def reports_list(query):
 )
 def report(report_id: int):
     return respond(schemas.ReportDetail, _reports.get_report(caller(), report_id))
+
+
+@bp.get("/reports/<int:report_id>/files/<int:file_id>")
+@operation(
+    summary=_l("Download one of a report's files (what the token's holder may see)"),
+    tag="reports",
+    response=None,
+    media="application/octet-stream",
+    errors=(404, 410),
+)
+def report_file(report_id: int, file_id: int):
+    stored, path = _reports.file_for_download(caller(), report_id, file_id)
+    _reports.record_download(caller(), stored)
+    kind = filetypes.kind_of(stored.mime_type) or "bin"
+    response = send_file(
+        path,
+        mimetype=stored.mime_type,
+        as_attachment=True,
+        download_name=filetypes.display_name(stored.original_name, kind),
+        etag=stored.sha256,
+        conditional=True,
+    )
+    if stored.report.visibility is not Visibility.PUBLIC:
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _standing(row) -> dict:

@@ -210,7 +210,11 @@ class ReportFile(Schema):
     mime_type = fields.String()
     size = fields.Integer()
     sha256 = fields.String()
-    download_url = _uri(lambda f: _link("reports.download", report_id=f.report_id, file_id=f.id))
+    download_url = _uri(
+        lambda f: _link("api.report_file", report_id=f.report_id, file_id=f.id),
+        "With the same token, or none for a public report.",
+    )
+    page_download_url = _uri(lambda f: _link("reports.download", report_id=f.report_id, file_id=f.id))
 
 
 class Coauthor(Schema):
