@@ -382,7 +382,10 @@ API = {
     "api.report@network": {"args": {"report_id": "report_network"}, "GET": everyone(404)},
     "api.report@deleted": {"args": {"report_id": "report_deleted"}, "GET": everyone(410)},
     "api.report_file": {"GET": everyone(200)},
-    "api.report_file@draft": {"args": {"report_id": "report_draft", "file_id": "file_draft"}, "GET": everyone(404)},
+    "api.report_file@draft": {
+        "args": {"report_id": "report_draft", "file_id": "file_draft"},
+        "GET": everyone(404),
+    },
     "api.protocol_status": {"GET": everyone(200)},
     "api.protocol_version": {"GET": everyone(200)},
     "api.protocol_version@draft": {"args": {"number": "draft_version"}, "GET": everyone(404)},

@@ -53,7 +53,7 @@ def _operation(method: str, rule, op: Operation) -> dict:
         parameters.append(
             {"in": "header", "name": name, "schema": {"type": "string"}, "description": str(description)}
         )
-    body = {"schema": op.response} if op.response is not None else {"schema": {"type": "string", "format": "binary"}}
+    body = {"schema": op.response if op.response is not None else {"type": "string", "format": "binary"}}
     responses = {str(op.status): {"description": _DESCRIPTIONS[op.status], "content": {op.media: body}}}
     if method == "get":
         responses["304"] = {"description": _DESCRIPTIONS[304]}
