@@ -23,6 +23,7 @@ from flask_wtf.csrf import CSRFError
 from ..extensions import csrf, login_manager
 
 _REFUSED = "turkicnet_csrf_refused"
+_READS_ONLY = "turkicnet_csrf_reads_only"
 _LOGIN_GATE = login_required(lambda: None).__code__
 
 
@@ -44,7 +45,8 @@ def reads_only(view: Callable) -> Callable:
     """Mark a view that answers POST as it answers GET, changing nothing: OAI-PMH lets a
     harvester send its request as a form, and a harvester has no token to send.
 
-    Put it right under the route decorator; such a view never calls a service that writes.
+    Put it right under the route decorator. The POST is taken without its token, so a unit of
+    work that tries to commit in it raises :class:`ForgedWrite`, as for a refused token.
     """
     view.reads_only = True
     return view
@@ -59,6 +61,8 @@ def check_no_forged_write() -> None:
     """Called before a unit of work commits: nothing is saved for a refused token."""
     if refusal() is not None:
         raise ForgedWrite(f"a change was about to be saved for a request without a valid token: {refusal()}")
+    if g.get(_READS_ONLY):
+        raise ForgedWrite("a change was about to be saved by a read-only view, whose POST has no token")
 
 
 def _behind_login_gate(view: Callable) -> bool:
@@ -89,6 +93,8 @@ def _gate(scope: str | None) -> Callable[[], object]:
             return None
         view = current_app.view_functions.get(request.endpoint)
         if getattr(view, "reads_only", False):
+            # No token was checked, so nothing may be saved: a commit raises ForgedWrite.
+            g.setdefault(_READS_ONLY, True)
             return None
         if view is not None and _behind_login_gate(view) and not current_user.is_authenticated:
             return login_manager.unauthorized()

@@ -113,6 +113,8 @@ class Report(db.Model):
         Index("ix_reports_listing", "visibility", "publication_date"),
         # An index, not a constraint: SQLite adds it without copying the table.
         Index("ix_reports_creation_key", "created_by_id", "creation_key", unique=True),
+        # OAI-PMH pages through the harvest by (datestamp, id): reports/services/harvest.py.
+        Index("ix_reports_harvest", "updated_at", "id"),
     )
 
 
