@@ -75,3 +75,9 @@ def test_every_endpoint_answers_within_its_schema(app, api_world):
             case.call_and_validate(checks=CHECKS, headers=bearer(api_world))
 
         answers_within_schema()
+
+
+def test_the_docs_page_shows_code_spans_as_code_and_escapes_the_rest(client):
+    page = client.get("/api/docs").get_data(as_text=True)
+    assert "<code>ru</code>" in page
+    assert "`ru`" not in page

@@ -1,7 +1,10 @@
 """``/api/v1/openapi.json`` and ``/api/docs``: the API's document, and the same document
 rendered on the server as a page people read (no script, the site's strict CSP kept)."""
 
+import re
+
 from flask import Blueprint, current_app, render_template
+from markupsafe import Markup, escape
 
 from . import openapi
 from .http import bp as api_bp
@@ -16,6 +19,16 @@ def openapi_document():
     return response
 
 
+_TICKS = re.compile(r"`([^`]+)`")
+
+
+def _prose(text: str | None) -> Markup:
+    """A description from the document, its `code` spans as code (everything else escaped)."""
+    parts = _TICKS.split(text or "")  # odd places hold what was between backticks
+    code = Markup("<code>{}</code>")
+    return Markup("").join(code.format(part) if odd % 2 else escape(part) for odd, part in enumerate(parts))
+
+
 def _schema_name(reference: str) -> str:
     return reference.rsplit("/", 1)[-1]
 
@@ -28,4 +41,5 @@ def docs():
         document=document,
         schemas=document.get("components", {}).get("schemas", {}),
         schema_name=_schema_name,
+        prose=_prose,
     )

@@ -95,7 +95,7 @@ def build_document() -> dict:
                 "The directory of member centers, the thematic sections and reports, the cooperation "
                 "protocol and its signature ledger. Public data needs no token; a bearer token sees "
                 "what its holder may see, and a token with the “write” scope may post and change "
-                "its center's reports. Lists are paged by `cursor` (see the `Link` header)."
+                "its center's reports. Lists are paged by a cursor: follow the “next” link."
             )
         },
         servers=[{"url": current_app.config["BASE_URL"].rstrip("/") + bp.url_prefix}],

@@ -169,7 +169,7 @@ def protocol_version(number: int):
 
 @bp.get("/protocol/ledger")
 @operation(
-    summary=_l("The signature ledger, in order (DESIGN §4 entries)"),
+    summary=_l("The signature ledger, entry by entry, each with its hash"),
     tag="protocol",
     args=schemas.LedgerQuery,
     response=schemas.LedgerList,
