@@ -211,7 +211,7 @@ def encode_cursor(key: tuple) -> str:
 
 
 class BadCursor(Exception):
-    pass
+    """A ``cursor`` parameter this API never gave (answered by :func:`bad_cursor`)."""
 
 
 def decode_cursor(cursor: str | None, kinds: tuple[type, ...]) -> tuple | None:
@@ -238,12 +238,18 @@ def decode_cursor(cursor: str | None, kinds: tuple[type, ...]) -> tuple | None:
         raise BadCursor from None
 
 
-def bad_cursor():
+@bp.errorhandler(BadCursor)
+def bad_cursor(_error=None):
     return problem(
         400,
         _("The cursor is not one this API gave: start again from the first page."),
         errors=[{"parameter": "cursor", "message": str(_l("Not a cursor of this list."))}],
     )
+
+
+def respond_all(schema: type[Schema], items: list):
+    """A list short enough to give whole (countries, sections, a report's shares)."""
+    return respond(schema, {"items": items, "total": len(items), "total_exact": True, "next": None})
 
 
 def respond_list(schema: type[Schema], page: Slice, *, endpoint: str, query: dict, **values):

@@ -17,7 +17,7 @@ from ..protocol import services as _protocol
 from ..reports import services as _reports
 from ..reports.models import Visibility
 from . import schemas
-from .http import BadCursor, bad_cursor, bp, caller, decode_cursor, operation, respond, respond_list
+from .http import bp, caller, decode_cursor, operation, respond, respond_all, respond_list
 
 
 def _cap() -> int:
@@ -28,9 +28,7 @@ def _cap() -> int:
 @operation(summary=_l("The member states"), tag="directory", response=schemas.CountryList)
 def countries():
     items = _centers.list_countries()
-    return respond(
-        schemas.CountryList, {"items": items, "total": len(items), "total_exact": True, "next": None}
-    )
+    return respond_all(schemas.CountryList, items)
 
 
 @bp.get("/centers")
@@ -42,10 +40,7 @@ def countries():
     errors=(400,),
 )
 def centers_list(query):
-    try:
-        after = decode_cursor(query.get("cursor"), (str, int))
-    except BadCursor:
-        return bad_cursor()
+    after = decode_cursor(query.get("cursor"), (str, int))
     page = _centers.center_slice(
         caller(),
         country=query.get("country", ""),
@@ -67,9 +62,7 @@ def center(slug: str):
 @operation(summary=_l("The thematic sections"), tag="reports", response=schemas.SectionList)
 def sections():
     items = [section for section in _reports.list_sections() if section.active]
-    return respond(
-        schemas.SectionList, {"items": items, "total": len(items), "total_exact": True, "next": None}
-    )
+    return respond_all(schemas.SectionList, items)
 
 
 @bp.get("/reports")
@@ -81,10 +74,7 @@ def sections():
     errors=(400,),
 )
 def reports_list(query):
-    try:
-        after = decode_cursor(query.get("cursor"), (date, int))
-    except BadCursor:
-        return bad_cursor()
+    after = decode_cursor(query.get("cursor"), (date, int))
     wanted = _reports.ReportQuery(**{k: v for k, v in query.items() if k not in ("cursor", "per_page")})
     page = _reports.report_slice(caller(), wanted, after=after, limit=query["per_page"], cap=_cap())
     return respond_list(schemas.ReportList, page, endpoint="api.reports_list", query=query)
@@ -176,10 +166,7 @@ def protocol_version(number: int):
     errors=(400,),
 )
 def ledger(query):
-    try:
-        after = decode_cursor(query.get("cursor"), (int,))
-    except BadCursor:
-        return bad_cursor()
+    after = decode_cursor(query.get("cursor"), (int,))
     page: Slice = _protocol.ledger_slice(
         after=after[0] if after else None, limit=query["per_page"], cap=_cap()
     )

@@ -13,7 +13,7 @@ from ..core.errors import NotFound, ValidationFailed
 from ..core.urls import external_url
 from ..reports import services as _reports
 from . import schemas
-from .http import bp, caller, operation, respond
+from .http import bp, caller, operation, respond, respond_all
 
 _WRITE_ERRORS = (401, 403, 404, 409, 413, 422, 429)
 
@@ -130,10 +130,7 @@ def add_files(report_id: int, body):
 
 
 def _shares(report):
-    return respond(
-        schemas.ShareList,
-        {"items": list(report.shares), "total": len(report.shares), "total_exact": True, "next": None},
-    )
+    return respond_all(schemas.ShareList, list(report.shares))
 
 
 @bp.post("/reports/<int:report_id>/shares")
