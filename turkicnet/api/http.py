@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import wraps
 
-from flask import Blueprint, current_app, g, request, url_for
+from flask import Blueprint, current_app, g, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
@@ -25,6 +25,7 @@ from ..centers.services import authenticate_bearer
 from ..core.pagination import Slice
 from ..core.permissions import ANONYMOUS, current_viewer, use_viewer_for_request
 from ..core.problems import problem
+from ..core.urls import external_url
 from ..extensions import limiter
 from ..protocol.standing import viewer_for_token
 
@@ -258,7 +259,7 @@ def respond_list(schema: type[Schema], page: Slice, *, endpoint: str, query: dic
     next_url = None
     if page.next_key is not None:
         args = {k: v for k, v in query.items() if k != "cursor" and v not in (None, "")}
-        next_url = url_for(endpoint, **values, **args, cursor=encode_cursor(page.next_key), _external=True)
+        next_url = external_url(endpoint, **values, **args, cursor=encode_cursor(page.next_key))
     body = {"items": page.items, "total": page.total, "total_exact": page.total_exact, "next": next_url}
     headers = {"Link": f'<{next_url}>; rel="next"'} if next_url else {}
     return respond(schema, body, headers=headers)
