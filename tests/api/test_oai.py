@@ -304,3 +304,23 @@ def test_harvest_across_resumption_tokens_yields_exactly_the_public_reports(app,
     assert harvested == [(rid(r), r.title) for r in public]
     assert headers == [rid(r) for r in public]
     assert pages[-1].token is None and pages[-1].complete_list_size == "5"
+
+
+def test_later_pages_of_a_harvest_do_not_count_the_list_again(app, client, editor, center, make_report,
+                                                               monkeypatch):  # fmt: skip
+    for n in range(3):
+        make_report(editor, center, title=f"Harvested {n}")
+    calls = []
+    real = services.harvest_count
+    monkeypatch.setattr(services, "harvest_count", lambda harvest: calls.append(harvest) or real(harvest))
+    app.config["OAI_BATCH_SIZE"] = 1
+    sizes = []
+    arguments = {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc"}
+    while True:
+        token = oai(client, **arguments).find(".//{http://www.openarchives.org/OAI/2.0/}resumptionToken")
+        sizes.append(token.get("completeListSize"))
+        if not token.text:
+            break
+        arguments = {"verb": "ListIdentifiers", "resumptionToken": token.text}
+    assert sizes == ["3", "3", "3"]
+    assert len(calls) == 1

@@ -125,9 +125,10 @@ def _list(verb: str, write, body: etree._Element, arguments: dict[str, str]) -> 
     if "resumptionToken" in arguments:
         resumption = protocol.decode_token(verb, arguments["resumptionToken"])
         harvest_filter, after, cursor = resumption.harvest_filter, resumption.after, resumption.cursor
+        size = resumption.size
     else:
         _require_oai_dc(arguments)
-        harvest_filter, after, cursor = protocol.harvest_filter(arguments), None, 0
+        harvest_filter, after, cursor, size = protocol.harvest_filter(arguments), None, 0, None
     batch = current_app.config["OAI_BATCH_SIZE"]
     records, more = services.harvest_page(harvest_filter, after=after, limit=batch)
     if not records and after is None:
@@ -136,14 +137,15 @@ def _list(verb: str, write, body: etree._Element, arguments: dict[str, str]) -> 
         write(body, record)
     if after is None and not more:
         return  # the complete list in one answer: no token at all
-    size = str(services.harvest_count(harvest_filter))
+    if size is None:
+        size = services.harvest_count(harvest_filter)
     token = ""
     if more:
         last = records[-1]
         token = protocol.encode_token(
-            Resumption(verb, harvest_filter, (last.datestamp, last.report.id), cursor + len(records))
+            Resumption(verb, harvest_filter, (last.datestamp, last.report.id), cursor + len(records), size)
         )
-    sub(body, "resumptionToken", token, completeListSize=size, cursor=str(cursor))
+    sub(body, "resumptionToken", token, completeListSize=str(size), cursor=str(cursor))
 
 
 def list_identifiers(body: etree._Element, arguments: dict[str, str]) -> None:

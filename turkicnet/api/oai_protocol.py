@@ -138,6 +138,9 @@ class Resumption:
     harvest_filter: HarvestFilter
     after: tuple[datetime, int]
     cursor: int
+    #: the list's size, counted once on its first page (a harvest of 200,000 records must
+    #: not count them all again for each of its 2,000 pages)
+    size: int
 
 
 def _serializer() -> URLSafeSerializer:
@@ -156,15 +159,15 @@ def encode_token(resumption: Resumption) -> str:
     stamp, report_id = resumption.after
     return _serializer().dumps(
         [resumption.verb, _iso(harvest.since), _iso(harvest.before), harvest.set_spec,
-         stamp.isoformat(), report_id, resumption.cursor]
+         stamp.isoformat(), report_id, resumption.cursor, resumption.size]
     )  # fmt: skip
 
 
 def decode_token(verb: str, token: str) -> Resumption:
     """:raises OAIError: ``badResumptionToken`` for a token we did not issue for this verb"""
     try:
-        token_verb, since, before, set_spec, stamp, report_id, cursor = _serializer().loads(token)
-        if token_verb != verb or not isinstance(report_id, int) or not isinstance(cursor, int):
+        token_verb, since, before, set_spec, stamp, report_id, cursor, size = _serializer().loads(token)
+        if token_verb != verb or not all(isinstance(n, int) for n in (report_id, cursor, size)):
             raise ValueError(token_verb)
         if set_spec is not None and not isinstance(set_spec, str):
             raise ValueError(set_spec)
@@ -173,7 +176,7 @@ def decode_token(verb: str, token: str) -> Resumption:
             before=datetime.fromisoformat(before) if before else None,
             set_spec=set_spec,
         )
-        return Resumption(verb, harvest, (datetime.fromisoformat(stamp), report_id), cursor)
+        return Resumption(verb, harvest, (datetime.fromisoformat(stamp), report_id), cursor, size)
     except (BadData, ValueError, TypeError):
         raise OAIError("badResumptionToken", "The resumption token is invalid or expired.") from None
 
