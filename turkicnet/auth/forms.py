@@ -18,11 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..core.forms import Form, HoneypotMixin
 from .models import TOKEN_DEFAULT_EXPIRY_DAYS, TOKEN_EXPIRY_DAYS
 
-LANGUAGE_CHOICES = [
-    SelectChoice("en", "English"),
-    SelectChoice("tr", "Türkçe"),
-    SelectChoice("ru", "Русский"),
-]
+LANGUAGE_CHOICES = [SelectChoice(code, name) for code, name in INTERFACE_LANGUAGES.items()]
 
 
 class RegisterForm(HoneypotMixin, Form):

@@ -167,13 +167,15 @@ def _csrf_field(form):
 def register_template_helpers(app: Flask) -> None:
     """The helpers every template may use; features add their own in their ``init_app``."""
     from . import assets, notifications
-    from .languages import LANGUAGE_NAMES
+    from .languages import INTERFACE_LANGUAGES, LANGUAGE_NAMES, html_lang
     from .permissions import current_viewer
     from .timeutil import utcnow
 
     app.jinja_env.globals.update(
         asset_url=assets.asset_url,
         get_locale=get_locale,
+        html_lang=html_lang,
+        interface_languages=INTERFACE_LANGUAGES,
         csrf_field=_csrf_field,
         render_notification=notifications.render,
         now_utc=utcnow,

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Refresh the catalogues after strings changed: extract every marked string of the code and
+# templates into messages.pot, and merge it into each language's messages.po (new strings
+# arrive untranslated; tests/core/test_catalogues.py then names each one to translate).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _n:1,2 --no-location --sort-output \
+  -o turkicnet/translations/messages.pot . >/dev/null
+pybabel update -i turkicnet/translations/messages.pot -d turkicnet/translations --no-fuzzy-matching \
+  --ignore-obsolete >/dev/null
+echo "catalogues updated: run pytest tests/core/test_catalogues.py"
