@@ -22,3 +22,28 @@ def test_each_token_counts_on_its_own_and_a_429_says_when_to_retry(make_app, edi
     assert client.get("/api/v1/sections", headers=bearer(other)).status_code == 200
     assert [client.get("/api/v1/sections").status_code for _ in range(5)] == [200, 200, 200, 200, 429]
     assert client.get("/api/v1/sections", headers=bearer(other)).status_code == 200
+
+
+def test_made_up_tokens_count_against_the_address_not_a_bucket_each(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, API_RATE_LIMIT_ANONYMOUS="3 per minute")
+    client = app.test_client()
+    answers = [
+        client.get("/api/v1/sections", headers=bearer(f"tn_{n:012x}_{'x' * 43}")).status_code
+        for n in range(5)
+    ]
+    assert answers[:3] == [401, 401, 401]
+    assert answers[3:] == [429, 429]
+
+
+def test_a_person_can_hold_only_so_many_active_tokens(app, editor):
+    from turkicnet.auth.services.tokens import MAX_ACTIVE_TOKENS
+    from turkicnet.core.errors import ValidationFailed
+
+    for n in range(MAX_ACTIVE_TOKENS):
+        auth_services.create_personal_token(editor, name=f"t{n}")
+    try:
+        auth_services.create_personal_token(editor, name="one too many")
+    except ValidationFailed as refused:
+        assert refused.field == "name"
+    else:
+        raise AssertionError("a token past the cap was made")

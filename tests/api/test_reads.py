@@ -234,13 +234,16 @@ def test_countries_and_sections(client):
 
 
 def test_the_reports_list_runs_the_same_statements_for_10_and_500_reports(
-    client, center, sections, count_queries
+    client, center, make_center, sections, count_queries
 ):
-    section = sections["national-development-priorities"]
-    _bulk_reports(center, section, 10)
+    # Several centers and sections, so a lazy load per report's center or section would show.
+    places = [(c, s) for c in (center, make_center(), make_center()) for s in sections.values()]
+    for n, (lead, section) in enumerate(places):
+        _bulk_reports(lead, section, 2, start=n * 2)
     with count_queries() as few:
         assert client.get("/api/v1/reports?per_page=100").status_code == 200
-    _bulk_reports(center, section, 490, start=10)
+    for n, (lead, section) in enumerate(places * 4):
+        _bulk_reports(lead, section, 20, start=1000 + n * 20)
     with count_queries() as many:
-        assert client.get("/api/v1/reports?per_page=100").status_code == 200
+        assert client.get("/api/v1/reports?per_page=100").get_json()["total"] > 400
     assert len(many.statements) == len(few.statements)

@@ -220,3 +220,68 @@ def test_writes_need_no_csrf_token(make_app, editor, center, personal_token):
             "/api/v1/reports", json={"center": center.slug, **NEW}, headers=bearer(token)
         )
         assert response.status_code == 201
+
+
+@pytest.mark.parametrize(
+    "fields, named",
+    [({"abstract": "a\u0000b"}, None), ({"abstract": "\ud800"}, "abstract"),
+     ({"external_url": "https://x.example/\ud800"}, "external_url"), ({"authors": ["A\u0000B"]}, None)],
+)  # fmt: skip
+def test_control_characters_are_dropped_and_lone_surrogates_refused(
+    client, editor, center, make_report, personal_token, fields, named
+):
+    token = personal_token(editor, "read write")
+    report = make_report(editor, center)
+    response = client.patch(f"/api/v1/reports/{report.id}", json={"version": report.lock_version, **fields},
+                            headers=bearer(token))  # fmt: skip
+    if named is None:
+        assert response.status_code == 200
+        body = response.get_json()
+        assert "\x00" not in body["abstract"] and all("\x00" not in author for author in body["authors"])
+    else:
+        assert response.status_code == 422
+        assert named in [error["field"] for error in response.get_json()["errors"]]
+
+
+def test_a_body_nested_too_deep_is_a_400(client, editor, personal_token):
+    body = "[" * 100_000 + "]" * 100_000
+    response = client.post("/api/v1/reports", data=body, content_type="application/json",
+                           headers=bearer(personal_token(editor, "read write")))  # fmt: skip
+    assert response.status_code == 400
+
+
+def test_a_version_must_be_a_whole_number(client, editor, center, make_report, personal_token):
+    report = make_report(editor, center)
+    response = client.patch(f"/api/v1/reports/{report.id}", json={"version": 1.5, "title": "Half"},
+                            headers=bearer(personal_token(editor, "read write")))  # fmt: skip
+    assert response.status_code == 422
+
+
+def test_a_file_part_without_a_file_is_a_422(client, editor, center, make_report, personal_token):
+    report = make_report(editor, center, files=[])
+    token = personal_token(editor, "read write")
+    response = client.post(
+        f"/api/v1/reports/{report.id}/files", headers=bearer(token), data={"file": (io.BytesIO(b""), "")}
+    )
+    assert response.status_code == 422
+    assert db.session.get(Report, report.id).lock_version == report.lock_version
+
+
+def test_unsharing_an_unknown_center_is_a_404(client, editor, center, make_report, personal_token):
+    report = make_report(editor, center)
+    response = client.delete(f"/api/v1/reports/{report.id}/shares/no-such-center",
+                             headers=bearer(personal_token(editor, "read write")))  # fmt: skip
+    assert response.status_code == 404
+
+
+def test_no_token_reaches_the_log_through_api_requests(client, editor, center, personal_token, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    token = personal_token(editor, "read write")
+    client.get("/api/v1/reports", headers=bearer(token))
+    client.get("/api/v1/reports", headers=bearer(token + "x"))
+    _post(client, token, center, title="")
+    _post(client, token, center)
+    assert token not in caplog.text
+    assert token.split("_")[2] not in caplog.text

@@ -8,7 +8,6 @@ the body with the endpoint's schemas before the view runs and records what
 
 import base64
 import binascii
-import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -60,17 +59,17 @@ def identify_caller() -> None:
 
 
 def rate_key() -> str:
-    """Each token counts on its own (keyed by the token's hash, which no one else can send);
-    a caller without one counts by address."""
-    raw = _bearer()
-    if raw:
-        return "api-token:" + hashlib.sha256(raw.encode("utf-8", "replace")).hexdigest()
+    """Each valid token counts on its own (no one else can send it); every other caller,
+    made-up tokens included, counts by address (:func:`identify_caller` ran first)."""
+    granted = token()
+    if granted is not None:
+        return f"api-token:{granted.id}"
     return "api-address:" + get_remote_address()
 
 
 def _rate_limit() -> str:
     config = current_app.config
-    return config["API_RATE_LIMIT_TOKEN"] if _bearer() else config["API_RATE_LIMIT_ANONYMOUS"]
+    return config["API_RATE_LIMIT_TOKEN"] if token() is not None else config["API_RATE_LIMIT_ANONYMOUS"]
 
 
 def token():
@@ -109,6 +108,7 @@ class Operation:
     scope: str = ""  # "", or "write": a token with that scope is required
     errors: tuple[int, ...] = ()
     headers: dict = field(default_factory=dict)
+    idempotent: bool = False  # a retry with the same Idempotency-Key answers 200
 
 
 def _errors_of(error: ValidationError, place: str) -> list[dict]:
@@ -137,8 +137,16 @@ def _load_query(schema: type[Schema]):
 
 def _load_body(op: Operation):
     if op.body_media == "multipart/form-data":
-        return {"files": request.files.getlist("file")}
-    payload = request.get_json(silent=True)
+        sent = [part for part in request.files.getlist("file") if part.filename]
+        try:
+            op.body().load({"file": sent[0]} if sent else {})
+        except ValidationError as error:
+            return problem(422, _("Some fields are not valid."), errors=_errors_of(error, "field"))
+        return {"files": sent}
+    try:
+        payload = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than any report is
+        payload = None
     if not isinstance(payload, dict):
         return problem(400, _("Send a JSON object as the request body (Content-Type: application/json)."))
     try:
@@ -185,7 +193,7 @@ def _refuse_without_write():
     granted = token()
     if granted is None:
         return unauthorized(_("This endpoint needs a bearer token with the “write” scope."))
-    if not granted.can_write:
+    if "write" not in getattr(caller(), "token_scopes", ()):
         return problem(403, _("This token may only read: make one with the “write” scope to change reports."))
     return None
 
@@ -211,6 +219,15 @@ def encode_cursor(key: tuple) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+def _storable(text: str) -> bool:
+    """Text a database column can hold: no NUL, no lone surrogate."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in text
+
+
 class BadCursor(Exception):
     """A ``cursor`` parameter this API never gave (answered by :func:`bad_cursor`)."""
 
@@ -230,7 +247,7 @@ def decode_cursor(cursor: str | None, kinds: tuple[type, ...]) -> tuple | None:
                 key.append(date.fromisoformat(part))
             elif kind is int and type(part) is int and abs(part) < 2**62:
                 key.append(part)
-            elif kind is str and isinstance(part, str):
+            elif kind is str and isinstance(part, str) and _storable(part):
                 key.append(part)
             else:
                 raise BadCursor

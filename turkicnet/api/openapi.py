@@ -62,7 +62,7 @@ def _operation(method: str, rule, op: Operation) -> dict:
             "description": _DESCRIPTIONS[status],
             "content": {"application/problem+json": {"schema": "Problem"}},
         }
-    if op.status == 201 and method == "post" and "200" not in responses:
+    if op.idempotent:
         responses["200"] = {
             "description": "Already posted with this Idempotency-Key",
             "content": {"application/json": {"schema": op.response}},

@@ -61,7 +61,7 @@ def center(slug: str):
 @bp.get("/sections")
 @operation(summary=_l("The thematic sections"), tag="reports", response=schemas.SectionList)
 def sections():
-    items = [section for section in _reports.list_sections() if section.active]
+    items = _reports.list_sections(active_only=True)
     return respond_all(schemas.SectionList, items)
 
 

@@ -6,6 +6,7 @@ from datetime import UTC
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from ..core.forms import without_control_characters
 from ..core.urls import external_url
 from ..reports.models import Visibility
 
@@ -29,6 +30,21 @@ def _uri(getter, description: str = ""):
 # ---------------------------------------------------------------- requests
 
 
+class Text(fields.String):
+    """Text as a person would type it: control characters dropped (as the web forms do), and
+    a lone surrogate, which no text holds and no database stores, refused."""
+
+    default_error_messages = {"unencodable": "Not valid Unicode text."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = without_control_characters(super()._deserialize(value, attr, data, **kwargs))
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise self.make_error("unencodable") from None
+        return text
+
+
 class _Query(Schema):
     class Meta:
         unknown = EXCLUDE  # other parameters are ignored, as a browser's would be
@@ -47,31 +63,25 @@ class _Paged(_Query):
 
 
 class CenterQuery(_Paged):
-    country = fields.String(validate=validate.Length(max=4), metadata={"description": "Country code, `KZ`."})
-    q = fields.String(
-        validate=validate.Length(max=200), metadata={"description": "Words of the name or city."}
-    )
+    country = Text(validate=validate.Length(max=4), metadata={"description": "Country code, `KZ`."})
+    q = Text(validate=validate.Length(max=200), metadata={"description": "Words of the name or city."})
 
 
 class ReportQuery(_Paged):
-    section = fields.String(validate=_SLUG, metadata={"description": "A thematic section's slug."})
-    country = fields.String(
-        validate=validate.Length(max=4), metadata={"description": "The lead center's country."}
-    )
-    center = fields.String(validate=_SLUG, metadata={"description": "A center's slug (lead or co-author)."})
+    section = Text(validate=_SLUG, metadata={"description": "A thematic section's slug."})
+    country = Text(validate=validate.Length(max=4), metadata={"description": "The lead center's country."})
+    center = Text(validate=_SLUG, metadata={"description": "A center's slug (lead or co-author)."})
     year = fields.Integer(
         validate=validate.Range(1900, 2999), metadata={"description": "Year of publication."}
     )
-    language = fields.String(
-        validate=validate.Length(max=8), metadata={"description": "Language code, `ru`."}
-    )
-    topic = fields.String(validate=_SLUG, metadata={"description": "A Vision-2040 topic's slug."})
-    q = fields.String(validate=validate.Length(max=200), metadata={"description": "Full-text search words."})
+    language = Text(validate=validate.Length(max=8), metadata={"description": "Language code, `ru`."})
+    topic = Text(validate=_SLUG, metadata={"description": "A Vision-2040 topic's slug."})
+    q = Text(validate=validate.Length(max=200), metadata={"description": "Full-text search words."})
 
 
 class LedgerQuery(_Query):
     per_page = fields.Integer(load_default=100, validate=validate.Range(1, MAX_PER_PAGE))
-    cursor = fields.String(validate=validate.Length(max=400))
+    cursor = Text(validate=validate.Length(max=400))
 
 
 _VISIBILITIES = [v.value for v in Visibility]
@@ -83,28 +93,27 @@ class ReportWrite(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    section = fields.String(validate=_SLUG, metadata={"description": "Slug of the thematic section."})
-    title = fields.String(validate=validate.Length(1, 300))
-    abstract = fields.String(validate=validate.Length(max=20_000), metadata={"description": "Markdown."})
-    authors = fields.List(fields.String(validate=validate.Length(1, 200)), validate=validate.Length(max=50))
-    keywords = fields.List(fields.String(validate=validate.Length(1, 80)), validate=validate.Length(max=30))
-    language = fields.String(validate=validate.Length(2, 8))
+    section = Text(validate=_SLUG, metadata={"description": "Slug of the thematic section."})
+    title = Text(validate=validate.Length(1, 300))
+    abstract = Text(validate=validate.Length(max=20_000), metadata={"description": "Markdown."})
+    authors = fields.List(Text(validate=validate.Length(1, 200)), validate=validate.Length(max=50))
+    keywords = fields.List(Text(validate=validate.Length(1, 80)), validate=validate.Length(max=30))
+    language = Text(validate=validate.Length(2, 8))
     publication_date = fields.Date()
-    topics = fields.List(fields.String(validate=_SLUG), validate=validate.Length(max=20))
-    visibility = fields.String(validate=validate.OneOf(_VISIBILITIES))
-    external_url = fields.String(validate=validate.Length(max=500))
+    topics = fields.List(Text(validate=_SLUG), validate=validate.Length(max=20))
+    visibility = Text(validate=validate.OneOf(_VISIBILITIES))
+    external_url = Text(validate=validate.Length(max=500))
 
 
 class ReportCreate(ReportWrite):
-    center = fields.String(
-        required=True, validate=_SLUG, metadata={"description": "Slug of the lead center."}
-    )
-    section = fields.String(required=True, validate=_SLUG)
-    title = fields.String(required=True, validate=validate.Length(1, 300))
+    center = Text(required=True, validate=_SLUG, metadata={"description": "Slug of the lead center."})
+    section = Text(required=True, validate=_SLUG)
+    title = Text(required=True, validate=validate.Length(1, 300))
 
 
 class ReportUpdate(ReportWrite):
     version = fields.Integer(
+        strict=True,
         required=True,
         validate=validate.Range(1, 2**31 - 1),
         metadata={
@@ -115,7 +124,7 @@ class ReportUpdate(ReportWrite):
 
 class ShareRequest(Schema):
     centers = fields.List(
-        fields.String(validate=_SLUG),
+        Text(validate=_SLUG),
         required=True,
         validate=validate.Length(1, 50),
         metadata={"description": "Slugs of the member centers to share the report with."},

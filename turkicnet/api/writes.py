@@ -15,7 +15,7 @@ from ..reports import services as _reports
 from . import schemas
 from .http import bp, caller, operation, respond, respond_all
 
-_WRITE_ERRORS = (401, 403, 404, 409, 413, 422, 429)
+_WRITE_ERRORS = (400, 401, 403, 404, 409, 413, 422, 429)
 
 
 def _center_of(slug: str, field: str):
@@ -23,21 +23,6 @@ def _center_of(slug: str, field: str):
         return _centers.get_center(caller(), slug)
     except NotFound:
         raise ValidationFailed(field, _("No member center has the slug “%(slug)s”.", slug=slug)) from None
-
-
-def _section_id(slug: str) -> int:
-    try:
-        return _reports.get_section(slug).id
-    except NotFound:
-        raise ValidationFailed("section", _("No section has the slug “%(slug)s”.", slug=slug)) from None
-
-
-def _topic_ids(slugs: list[str]) -> list[int]:
-    known = {topic.slug: topic.id for topic in _reports.list_topics()}
-    unknown = [slug for slug in slugs if slug not in known]
-    if unknown:
-        raise ValidationFailed("topics", _("Unknown topics: %(slugs)s.", slugs=", ".join(unknown)))
-    return [known[slug] for slug in slugs]
 
 
 _AS_TYPED = (
@@ -56,9 +41,9 @@ def _overlay(data, body: dict):
     """``data`` (a ReportData) with the fields the body sends."""
     changes = {name: body[name] for name in _AS_TYPED if name in body}
     if "section" in body:
-        changes["section_id"] = _section_id(body["section"])
+        changes["section_id"] = _reports.section_id_for(body["section"])
     if "topics" in body:
-        changes["topic_ids"] = _topic_ids(body["topics"])
+        changes["topic_ids"] = _reports.topic_ids_for(body["topics"])
     return replace(data, **changes)
 
 
@@ -72,6 +57,7 @@ def _created(report, status: int = 201):
     summary=_l("Post a report (send an Idempotency-Key header to make retries safe)"),
     tag="reports",
     body=schemas.ReportCreate,
+    idempotent=True,
     response=schemas.ReportDetail,
     status=201,
     scope="write",
@@ -117,12 +103,10 @@ def update_report(report_id: int, body):
     response=schemas.ReportDetail,
     status=201,
     scope="write",
-    errors=(400, *_WRITE_ERRORS),
+    errors=_WRITE_ERRORS,
 )
 def add_files(report_id: int, body):
     report = _reports.get_report(caller(), report_id)
-    if not body["files"]:
-        raise ValidationFailed("file", _("Send the file in a multipart field named “file”."))
     report = _reports.update_report(
         caller(), report, _reports.data_of(report), expected_version=report.lock_version, files=body["files"]
     )
@@ -159,5 +143,5 @@ def share_report(report_id: int, body):
 )
 def unshare_report(report_id: int, slug: str):
     report = _reports.get_report(caller(), report_id)
-    _reports.unshare_report(caller(), report, _center_of(slug, "slug").id)
+    _reports.unshare_report(caller(), report, _centers.get_center(caller(), slug).id)
     return _shares(report)

@@ -39,7 +39,13 @@ class Slice:
 def capped_count(query: Select, cap: int) -> tuple[int, bool]:
     """How many rows ``query`` gives, counted up to ``cap`` (and whether that is all of
     them): a big table is never counted whole for one request."""
-    bounded = query.with_only_columns(literal_column("1")).order_by(None).limit(cap + 1).subquery()
+    # Keep the query's FROM: with no WHERE naming a table, "1" alone would select from nothing.
+    bounded = (
+        query.with_only_columns(literal_column("1"), maintain_column_froms=True)
+        .order_by(None)
+        .limit(cap + 1)
+        .subquery()
+    )
     counted = db.session.scalar(select(func.count()).select_from(bounded)) or 0
     return min(counted, cap), counted <= cap
 

@@ -99,8 +99,9 @@ def register_error_handlers(app: Flask) -> None:
         code = error.code or 500
         if code in (400, 403, 404, 405, 410, 413, 429) or (problems.speaks_problems() and code < 500):
             response = app.make_response(_render_error(code))
-            if code == 429 and error.get_response().headers.get("Retry-After"):
-                response.headers["Retry-After"] = error.get_response().headers["Retry-After"]
+            for name in ("Retry-After", "Allow"):  # a 429's wait, a 405's methods
+                if error.get_response().headers.get(name):
+                    response.headers[name] = error.get_response().headers[name]
             return response
         return error
 

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ...core import audit
 from ...core.db import unit_of_work
@@ -88,6 +88,25 @@ def _expiry_days(expires_in_days) -> int:
     return days
 
 
+#: Active tokens one person (or one center) may hold: each has its own rate limit, so an
+#: unbounded number would be an unbounded allowance.
+MAX_ACTIVE_TOKENS = 20
+
+
+def _require_room(maker, center) -> None:
+    now = utcnow()
+    active = select(func.count(ApiToken.id)).where(ApiToken.revoked_at.is_(None), ApiToken.expires_at > now)
+    if center is not None:
+        active = active.where(ApiToken.center_id == center.id)
+    else:
+        active = active.where(ApiToken.user_id == maker.id, ApiToken.center_id.is_(None))
+    if db.session.scalar(active) >= MAX_ACTIVE_TOKENS:
+        raise ValidationFailed(
+            "name", _("At most %(count)d tokens may be active at once: revoke one you no longer use.",
+                      count=MAX_ACTIVE_TOKENS),
+        )  # fmt: skip
+
+
 def add_token(actor: Actor, *, name: str, scopes, expires_in_days, center=None) -> tuple[ApiToken, str]:
     """Add a token made by ``actor`` (for ``center`` when given) to the change under way, and
     queue the security mail to its maker; the calling service checked the permission.
@@ -95,6 +114,7 @@ def add_token(actor: Actor, *, name: str, scopes, expires_in_days, center=None) 
     :raises ValidationFailed: for an empty name, an unknown scope or lifetime
     """
     maker = user_of(actor)
+    _require_room(maker, center)
     clean_name = normalise_line(name)[:_NAME_LENGTH].strip()
     if not clean_name:
         raise ValidationFailed("name", _("Give the token a name, such as what will use it."))

@@ -75,7 +75,7 @@ def center_slice(
     q: str = "",
     after: tuple | None = None,
     limit: int = 20,
-    cap: int = 10_000,
+    cap: int,
 ) -> Slice:
     """Approved centers under the directory's filters, by name, ``limit`` after the key
     ``after`` (``(name, id)`` of the last center of the page before)."""

@@ -164,7 +164,7 @@ def ledger_payload() -> dict:
     return {"entries": [dict(zip(names, row, strict=True)) for row in rows]}
 
 
-def ledger_slice(*, after: int | None = None, limit: int = 100, cap: int = 10_000) -> Slice:
+def ledger_slice(*, after: int | None, limit: int, cap: int) -> Slice:
     """The ledger's entries in order, ``limit`` after the entry numbered ``after``."""
     return keyset_slice(
         select(LedgerEntry), ((LedgerEntry.seq, False),), after=(after,) if after is not None else None,

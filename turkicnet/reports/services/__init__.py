@@ -30,7 +30,7 @@ from .harvest import (
     repec_series_center,
     series_code,
 )
-from .listing import TOTAL_CAP, ReportQuery, report_slice
+from .listing import ReportQuery, report_slice
 from .queries import (
     Filters,
     Gone,
@@ -68,7 +68,9 @@ from .sections import (
     list_sections,
     list_topics,
     move_section,
+    section_id_for,
     set_section_active,
+    topic_ids_for,
     update_section,
 )
 
@@ -76,7 +78,6 @@ __all__ = [
     "FILE_KINDS",
     "AlreadyPosted",
     "RANK_LIMIT",
-    "TOTAL_CAP",
     "ReportQuery",
     "Filters",
     "Gone",
@@ -111,7 +112,9 @@ __all__ = [
     "list_events",
     "list_sections",
     "list_topics",
+    "topic_ids_for",
     "move_section",
+    "section_id_for",
     "per_page",
     "record_download",
     "reindex",

@@ -18,9 +18,6 @@ from .. import search_index
 from ..models import Report, ReportCoauthor, Section, Topic, report_topics
 from ..permissions import visible_reports
 
-#: Totals are exact up to this many reports, and "more than" beyond.
-TOTAL_CAP = 10_000
-
 _ORDER = ((Report.publication_date, True), (Report.id, True))
 
 
@@ -66,10 +63,11 @@ def _filtered(query, wanted: ReportQuery):
 
 
 def report_slice(
-    actor: Actor, wanted: ReportQuery, *, after: tuple | None = None, limit: int = 20, cap: int = TOTAL_CAP
+    actor: Actor, wanted: ReportQuery, *, after: tuple | None = None, limit: int, cap: int
 ) -> Slice:
     """The reports ``actor`` may see under ``wanted``, newest first, ``limit`` after the
-    key ``after`` (``(publication_date, id)`` of the last report of the page before)."""
+    key ``after`` (``(publication_date, id)`` of the last report of the page before), its total
+    counted up to ``cap``."""
     actor = as_viewer(actor)
     query = _filtered(select(Report).where(visible_reports(actor)), wanted).options(
         selectinload(Report.topics)

@@ -14,9 +14,12 @@ from ...extensions import db
 from ..models import Event, Section, Topic
 
 
-def list_sections() -> list[Section]:
-    """Every section, retired ones too, in the admins' order."""
-    return list(db.session.scalars(select(Section).order_by(Section.position, Section.id)))
+def list_sections(*, active_only: bool = False) -> list[Section]:
+    """Every section (or only those open for reports), retired ones too, in the admins' order."""
+    query = select(Section).order_by(Section.position, Section.id)
+    if active_only:
+        query = query.where(Section.active)
+    return list(db.session.scalars(query))
 
 
 def get_section(slug: str) -> Section:
@@ -133,3 +136,26 @@ def list_events() -> list[Event]:
 def list_topics() -> list[Topic]:
     """Every topic, by title."""
     return list(db.session.scalars(select(Topic).order_by(Topic.title)))
+
+
+def section_id_for(slug: str) -> int:
+    """The id of the section a caller names by slug (the API's report fields).
+
+    :raises ValidationFailed: on ``section`` when there is none
+    """
+    section_id = db.session.scalar(select(Section.id).where(Section.slug == slug))
+    if section_id is None:
+        raise ValidationFailed("section", _("No section has the slug “%(slug)s”.", slug=slug))
+    return section_id
+
+
+def topic_ids_for(slugs: list[str]) -> list[int]:
+    """The ids of the topics a caller names by slug, in the order given.
+
+    :raises ValidationFailed: on ``topics`` for any unknown slug
+    """
+    known = dict(db.session.execute(select(Topic.slug, Topic.id).where(Topic.slug.in_(slugs))).all())
+    unknown = [slug for slug in slugs if slug not in known]
+    if unknown:
+        raise ValidationFailed("topics", _("Unknown topics: %(slugs)s.", slugs=", ".join(unknown)))
+    return [known[slug] for slug in slugs]
