@@ -26,9 +26,6 @@ from ..core.permissions import forget_current_viewer
 from ..core.webutil import attach_error, is_safe_next, redirect_next
 from ..extensions import LANGUAGE_COOKIE, limiter
 from . import services, sessions
-
-#: A year: the language a visitor chose is remembered as a browser remembers any setting.
-LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 from .forms import (
     ApiTokenForm,
     ChangePasswordForm,
@@ -41,6 +38,9 @@ from .forms import (
 )
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+#: A year: the language a visitor chose is remembered as a browser remembers any setting.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 
 
 def _login_account_key() -> str:
