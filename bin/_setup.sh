@@ -17,4 +17,4 @@ fi
 export PATH="$PWD/.venv/bin:$PATH"
 export FLASK_APP=wsgi
 # The interface's languages: compiled from the catalogues on every run (a second, no network).
-pybabel compile -q -d turkicnet/translations >/dev/null
+pybabel -q compile -d turkicnet/translations
