@@ -1,6 +1,7 @@
 """The seven languages' catalogues: every string the code and templates mark is translated
 in each of them, with the same placeholders and markup as the English."""
 
+import os
 import re
 from pathlib import Path
 
@@ -32,7 +33,9 @@ def marked() -> set[str]:
     return {
         message if isinstance(message, str) else message[0]
         for _file, _line, message, _comments, _context in extract_from_dir(
-            str(ROOT), method_map, options_map, keywords=KEYWORDS
+            str(ROOT), method_map, options_map, keywords=KEYWORDS,
+            # Babel skips folders whose names start with "_" by default: templates/_macros is ours.
+            directory_filter=lambda path: not os.path.basename(path).startswith("."),
         )
     }
 
