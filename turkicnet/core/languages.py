@@ -30,3 +30,20 @@ INTERFACE_LANGUAGES = {
 def html_lang(locale) -> str:
     """A Babel locale (or its code) as a BCP 47 tag for ``lang=""``: ``uz_Latn`` is ``uz-Latn``."""
     return str(locale or "en").replace("_", "-")
+
+
+#: Where CLDR's name for a state is not the one its own government uses in that language.
+_STATE_NAMES = {("ru", "KG"): "Кыргызстан"}
+
+
+def country_name(country, locale=None) -> str:
+    """A state's short name in the page's language (CLDR, through Babel), else as stored.
+    ``country`` is a Country (code and stored English name) or a code."""
+    from babel import Locale
+    from flask_babel import get_locale
+
+    code = getattr(country, "code", country)
+    locale = Locale.parse(locale) if locale is not None else (get_locale() or Locale("en"))
+    language = str(locale)
+    named = _STATE_NAMES.get((language, code)) or locale.territories.get(code)
+    return named or getattr(country, "name", code)

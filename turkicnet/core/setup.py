@@ -168,7 +168,7 @@ def _csrf_field(form):
 def register_template_helpers(app: Flask) -> None:
     """The helpers every template may use; features add their own in their ``init_app``."""
     from . import assets, notifications
-    from .languages import INTERFACE_LANGUAGES, LANGUAGE_NAMES, html_lang
+    from .languages import INTERFACE_LANGUAGES, LANGUAGE_NAMES, country_name, html_lang
     from .permissions import current_viewer
     from .timeutil import utcnow
 
@@ -176,6 +176,7 @@ def register_template_helpers(app: Flask) -> None:
         asset_url=assets.asset_url,
         get_locale=get_locale,
         html_lang=html_lang,
+        country_name=country_name,
         interface_languages=INTERFACE_LANGUAGES,
         csrf_field=_csrf_field,
         render_notification=notifications.render,
