@@ -231,6 +231,8 @@ ACCOUNTS = {
     "auth.logout": {"POST": everyone(302)},
     "auth.register": {"GET": everyone(302, anonymous=200), "POST": everyone(302, anonymous=200)},
     "auth.profile": {"GET": signed_in(200)},
+    # The switcher: anyone's link sets a cookie; a signed-in person's button saves it too.
+    "auth.language": {"args": {"code": "lang"}, "GET": everyone(302), "POST": signed_in(302)},
     "auth.update_profile": {"POST": signed_in(400)},
     "auth.change_password": {"POST": signed_in(400)},
     "auth.mail_preferences": {"POST": signed_in(302)},

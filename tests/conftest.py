@@ -28,6 +28,22 @@ POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
 #: Tables the migrations fill with data: restored to that data after every test (PostgreSQL).
 SEEDED_TABLES = ("countries", "events", "sections", "topics")
+
+
+def pytest_configure(config):
+    """Compile any catalogue newer than its .mo (bin/_setup.sh does it too; this is for a
+    plain ``pytest`` after a catalogue changed)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    translations = Path(__file__).resolve().parent.parent / "turkicnet" / "translations"
+    for po in translations.glob("*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source:
+                catalogue = read_po(source)
+            with mo.open("wb") as target:
+                write_mo(target, catalogue)
 _seed_rows: dict[str, list[dict]] = {}
 
 # Property tests: few examples and no deadline on CI (shared, slow machines), a handful locally.

@@ -32,7 +32,8 @@ class Defaults:
     SQLITE_BUSY_TIMEOUT = 5000
     PRODUCTION = False
     BASE_URL = "http://127.0.0.1:5000"
-    LANGUAGES = ["en", "tr", "ru"]
+    #: The interface's languages (core/languages.py names them; a catalogue each)
+    LANGUAGES = ["en", "tr", "ru", "kk", "uz_Latn", "az", "ky"]
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
 

@@ -32,7 +32,13 @@ limiter = Limiter(key_func=get_remote_address)
 babel = Babel()
 
 
+#: The cookie the language switcher sets (a preference, not a session: no login, no CSRF).
+LANGUAGE_COOKIE = "turkicnet_lang"
+
+
 def select_locale() -> str | None:
+    """The page's language: the person's saved preference, else the switcher's cookie, else
+    the browser's ``Accept-Language`` (``uz`` finds Uzbek in Latin script), else English."""
     from flask import current_app, g, has_request_context
     from flask_login import current_user
 
@@ -43,4 +49,10 @@ def select_locale() -> str | None:
     preferred = None if g.get("database_unavailable") else getattr(current_user, "preferred_language", None)
     if preferred in languages:
         return preferred
-    return request.accept_languages.best_match(languages)
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in languages:
+        return chosen
+    # Werkzeug matches tags with hyphens; a bare primary tag ("uz") finds "uz-Latn".
+    offered = {code.replace("_", "-"): code for code in languages}
+    best = request.accept_languages.best_match(list(offered))
+    return offered.get(best) if best else None

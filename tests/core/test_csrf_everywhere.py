@@ -81,8 +81,9 @@ def network(center, focal_point, editor, make_center, make_report, make_version,
     return {
         "slug": center.slug, "section_slug": next(iter(sections)), "report_id": report.id,
         "file_id": report.files[0].id, "center_id": partner.id, "number": version.number, "lang": "ru",
-        "membership_id": staff.id, "request_id": join_request.id, "invitation_id": invitation.id,
-        "token": invitation_token, "user_id": joiner.id, "action": "retire", "token_id": center_token.id,
+        "code": "ru", "membership_id": staff.id, "request_id": join_request.id,
+        "invitation_id": invitation.id, "token": invitation_token, "user_id": joiner.id, "action": "retire",
+        "token_id": center_token.id,
     }  # fmt: skip
 
 

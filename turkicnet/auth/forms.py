@@ -16,13 +16,10 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..core.forms import Form, HoneypotMixin
+from ..core.languages import INTERFACE_LANGUAGES
 from .models import TOKEN_DEFAULT_EXPIRY_DAYS, TOKEN_EXPIRY_DAYS
 
-LANGUAGE_CHOICES = [
-    SelectChoice("en", "English"),
-    SelectChoice("tr", "Türkçe"),
-    SelectChoice("ru", "Русский"),
-]
+LANGUAGE_CHOICES = [SelectChoice(code, name) for code, name in INTERFACE_LANGUAGES.items()]
 
 
 class RegisterForm(HoneypotMixin, Form):

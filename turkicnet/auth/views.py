@@ -19,12 +19,12 @@ from flask_login import current_user, login_required, login_user, logout_user
 from wtforms import SelectChoice
 
 from ..core.csrf import keeps_typed_input
-from ..core.errors import InvalidState, ValidationFailed
+from ..core.errors import InvalidState, NotFound, ValidationFailed
 from ..core.forms import ConfirmForm
 from ..core.mail import OPTIONAL_CATEGORIES
 from ..core.permissions import forget_current_viewer
 from ..core.webutil import attach_error, is_safe_next, redirect_next
-from ..extensions import limiter
+from ..extensions import LANGUAGE_COOKIE, limiter
 from . import services, sessions
 from .forms import (
     ApiTokenForm,
@@ -38,6 +38,9 @@ from .forms import (
 )
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+#: A year: the language a visitor chose is remembered as a browser remembers any setting.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 
 
 def _login_account_key() -> str:
@@ -361,3 +364,19 @@ def revoke_token(token_id: int):
     else:
         flash(_("The token %(prefix)s was revoked.", prefix=token.prefix), "success")
     return redirect(url_for("auth.tokens"))
+
+
+@bp.route("/language/<code>", methods=["GET", "POST"])
+def language(code: str):
+    """The switcher: a visitor's link sets a cookie (no session, the page stays cacheable); a
+    signed-in person's button saves the choice as their preference too."""
+    if code not in current_app.config["LANGUAGES"]:
+        raise NotFound(_("No such language."))
+    if request.method == "POST":
+        if not current_user.is_authenticated:
+            return current_app.login_manager.unauthorized()
+        services.choose_language(current_user, code)
+    response = redirect_next("site.home")
+    response.set_cookie(LANGUAGE_COOKIE, code, max_age=LANGUAGE_COOKIE_AGE, httponly=True, samesite="Lax",
+                        secure=request.is_secure)  # fmt: skip
+    return response

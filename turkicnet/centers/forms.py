@@ -18,6 +18,7 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional
 
 from ..core.forms import Form, HoneypotMixin
+from ..core.languages import country_name
 from .models import CenterKind, Role
 from .permissions import membership_of
 
@@ -61,7 +62,7 @@ class CenterDetailsForm(Form):
 
     def set_countries(self, countries) -> None:
         self.country_code.choices = [SelectChoice("", "—")] + [
-            SelectChoice(c.code, c.name) for c in countries
+            SelectChoice(c.code, country_name(c)) for c in countries
         ]
 
 

@@ -159,6 +159,11 @@ def register_request_hooks(app: Flask) -> None:
         return response
 
 
+def _this_page() -> str:
+    """This page's path and query, to come back to (``/centers?country=KZ``)."""
+    return request.full_path.removesuffix("?")
+
+
 def _csrf_field(form):
     """The form's CSRF input; nothing when CSRF is switched off (as in most tests)."""
     field = getattr(form, "csrf_token", None)
@@ -168,13 +173,17 @@ def _csrf_field(form):
 def register_template_helpers(app: Flask) -> None:
     """The helpers every template may use; features add their own in their ``init_app``."""
     from . import assets, notifications
-    from .languages import LANGUAGE_NAMES
+    from .languages import INTERFACE_LANGUAGES, LANGUAGE_NAMES, country_name, html_lang
     from .permissions import current_viewer
     from .timeutil import utcnow
 
     app.jinja_env.globals.update(
         asset_url=assets.asset_url,
         get_locale=get_locale,
+        html_lang=html_lang,
+        country_name=country_name,
+        this_page=_this_page,
+        interface_languages=INTERFACE_LANGUAGES,
         csrf_field=_csrf_field,
         render_notification=notifications.render,
         now_utc=utcnow,

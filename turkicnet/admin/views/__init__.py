@@ -14,7 +14,7 @@ from ...centers.models import CenterStatus
 from ...core.csrf import keeps_typed_input
 from ...core.errors import InvalidState, ValidationFailed
 from ...core.forms import ConfirmForm, without_control_characters
-from ...core.languages import LANGUAGE_NAMES
+from ...core.languages import LANGUAGE_NAMES, country_name
 from ...core.markdown import render_markdown
 from ...core.pagination import page_number
 from ...core.permissions import current_viewer, require
@@ -86,7 +86,7 @@ def _render_center(center, *, decision_form=None, message_form=None, change_form
         message_form=message_form or MessageForm(formdata=None),
         pending=center_services.pending_change_request(current_viewer(), center),
         change_form=change_form or ChangeDecisionForm(formdata=None),
-        country_names={country.code: country.name for country in center_services.list_countries()},
+        country_names={country.code: country_name(country) for country in center_services.list_countries()},
     ), status
 
 

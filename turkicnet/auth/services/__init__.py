@@ -6,6 +6,7 @@ Each state change checks permission, audits and commits once.
 from .accounts import (
     authenticate,
     change_password,
+    choose_language,
     create_admin,
     get_user,
     get_user_by_email,
@@ -71,6 +72,7 @@ __all__ = [
     "set_user_active",
     "token_scopes",
     "update_profile",
+    "choose_language",
     "user_for_reset_token",
     "user_for_verification_token",
     "verification_token",

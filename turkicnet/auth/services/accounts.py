@@ -322,6 +322,19 @@ def update_profile(actor: Actor, *, full_name: str, position: str, preferred_lan
         return user
 
 
+def choose_language(actor: Actor, language: str) -> User:
+    """Save the language the actor chose in the switcher as their preference."""
+    with unit_of_work():
+        require(can_change_own_account(actor))
+        if language not in current_app.config["LANGUAGES"]:
+            raise ValidationFailed("preferred_language", _("Choose one of the offered languages."))
+        user = user_of(actor)
+        if user.preferred_language != language:
+            user.preferred_language = language
+            audit.record(actor, "auth.choose_language", user, language=language)
+        return user
+
+
 def set_mail_preferences(actor: Actor, *, receive: set[str]) -> User:
     """Keep the optional categories in ``receive``; switch the others off."""
     with unit_of_work():

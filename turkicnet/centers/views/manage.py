@@ -7,6 +7,7 @@ from flask_login import login_required
 from ...core.csrf import keeps_typed_input
 from ...core.errors import Conflict, InvalidState, NotFound, ValidationFailed
 from ...core.forms import ConfirmForm
+from ...core.languages import country_name
 from ...core.limits import per_account
 from ...core.permissions import current_viewer, hidden
 from ...core.webutil import attach_error
@@ -43,7 +44,7 @@ def _details(form) -> services.CenterDetails:
 
 
 def _country_names() -> dict[str, str]:
-    return {country.code: country.name for country in services.list_countries()}
+    return {country.code: country_name(country) for country in services.list_countries()}
 
 
 def _form_for_center(form_class, center, **kwargs):
