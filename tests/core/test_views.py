@@ -118,3 +118,12 @@ def test_home_shows_the_protocols_status_and_progress(client, make_center, add_s
     assert "Version 1, “Protocol on Cooperation”, is open" in page
     assert "1 of 3 centers have signed" in page
     assert "2 more centers needed for entry into force." in page
+
+
+def test_every_page_names_its_icon_and_the_icon_is_served(client):
+    page = client.get("/").get_data(as_text=True)
+    icon_link = r'<link rel="icon" type="image/svg\+xml" href="(/assets/img/favicon\.[0-9a-f]{12}\.svg)"'
+    href = re.search(icon_link, page)
+    assert href is not None
+    icon = client.get(href.group(1))
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
