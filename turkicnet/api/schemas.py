@@ -2,12 +2,11 @@
 what it writes, dumped on the way out. ``openapi.py`` builds the OpenAPI document from
 these very classes, so the document cannot drift from what the code accepts."""
 
-from datetime import UTC
-
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from ..core.forms import without_control_characters
 from ..core.urls import external_url
+from ..protocol.ledger import utc_stamp
 from ..reports.models import Visibility
 
 MAX_PER_PAGE = 100
@@ -16,11 +15,6 @@ _SLUG = validate.Length(max=64)
 
 def _link(endpoint: str, **values) -> str:
     return external_url(endpoint, **values)
-
-
-def _utc(moment):
-    """A stored (naive, UTC) moment as RFC 3339, ``2026-12-01T09:30:00Z``."""
-    return moment.replace(tzinfo=UTC, microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _uri(getter, description: str = ""):
@@ -207,7 +201,7 @@ class Report(Schema):
     external_url = fields.String()
     version = fields.Integer(attribute="lock_version", metadata={"description": "Send it back to update."})
     updated_at = fields.Function(
-        lambda r: _utc(r.updated_at), metadata={"type": "string", "format": "date-time"}
+        lambda r: utc_stamp(r.updated_at), metadata={"type": "string", "format": "date-time"}
     )
     url = _uri(lambda r: _link("reports.report", report_id=r.id), "The report's page.")
     api_url = _uri(lambda r: _link("api.report", report_id=r.id))

@@ -98,10 +98,6 @@ class ApiToken(db.Model):
         return "write" in self.scope_set
 
     @property
-    def is_personal(self) -> bool:
-        return self.center_id is None
-
-    @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
 
