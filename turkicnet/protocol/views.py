@@ -15,6 +15,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
@@ -27,12 +28,14 @@ from ..core.webutil import attach_error
 from ..extensions import limiter
 from . import services
 from .forms import SignForm, WithdrawForm
+from .labels import readable_moment
 from .permissions import signing_centers
 
 bp = Blueprint("protocol", __name__, url_prefix="/protocol")
 
 
 bp.add_app_template_filter(services.readable_stamp, "readable_stamp")
+bp.add_app_template_filter(readable_moment, "readable_moment")
 
 
 def _version_context(version, rows, *, previous, compare: str = ""):
@@ -139,6 +142,7 @@ def sign(number: int):
     version = services.get_version(current_viewer(), number)
     center = services.center_to_sign(current_viewer(), request.args.get("center"), version)
     standing = services.standing_entry(center.slug, version.number)
+    reading = services.reading_text(version, request.args.get("lang"), str(get_locale() or "en"))
     form = _prefill_signer(SignForm())
     if request.method == "GET":
         form.fingerprint.data = version.text_sha256
@@ -148,7 +152,7 @@ def sign(number: int):
                 current_viewer(), center, version,
                 signer_name=form.signer_name.data, signer_title=form.signer_title.data,
                 password=form.password.data, fingerprint=form.fingerprint.data,
-                confirm_authority=form.confirm_authority.data,
+                confirm_authority=form.confirm_authority.data, read_language=reading.language,
             )  # fmt: skip
         except ValidationFailed as error:
             attach_error(form, error)
@@ -163,7 +167,7 @@ def sign(number: int):
     status = 400 if request.method == "POST" else 200
     return render_template(
         "protocol/sign.html", version=version, center=center, form=form, standing=standing,
-        text_html=render_markdown(services.get_text(version, "en").body),
+        reading=reading, text_html=render_markdown(reading.body),
     ), status  # fmt: skip
 
 
