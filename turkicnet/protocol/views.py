@@ -24,7 +24,8 @@ from ..core.csrf import keeps_typed_input
 from ..core.errors import ValidationFailed
 from ..core.markdown import render_markdown
 from ..core.permissions import current_viewer
-from ..core.webutil import attach_error
+from ..core.timeutil import utcnow
+from ..core.webutil import attach_error, csv_stream
 from ..extensions import limiter
 from . import services
 from .forms import SignForm, WithdrawForm
@@ -71,6 +72,41 @@ def index():
         sort=sort,
         direction=direction,
     )
+
+
+STATUS_CSV_HEADER = [
+    "version", "center_slug", "center_name", "native_name", "country_code", "country",
+    "signed_at_utc", "signature_seq", "withdrawn_at_utc", "withdrawal_seq", "standing", "center_status",
+]  # fmt: skip
+
+
+def _status_csv_rows(version, rows):
+    for row in rows:
+        withdrawn = row.withdrawn if row.withdrawn and not row.signature_stands else None
+        if row.standing:
+            standing = "signatory"
+        elif row.signature_stands:
+            standing = "not_counted"  # signed, but the center is suspended or no longer a member
+        else:
+            standing = "withdrawn"
+        yield (
+            version.number, row.center.slug, row.center.name, row.center.native_name or "",
+            row.center.country_code, row.center.country.name,
+            row.signed.at if row.signed else "", row.signed.seq if row.signed else "",
+            withdrawn.at if withdrawn else "", withdrawn.seq if withdrawn else "",
+            standing, row.center.status.value,
+        )  # fmt: skip
+
+
+@bp.get("/status.csv")
+def status_csv():
+    """The status table of the current version, one row per center that ever signed it."""
+    version = services.overview(current_viewer()).current
+    if version is None:
+        return csv_stream(STATUS_CSV_HEADER, [], "turkicnet-protocol-status.csv")
+    rows = services.status_table(version)
+    filename = f"turkicnet-protocol-v{version.number}-status-{utcnow().date().isoformat()}.csv"
+    return csv_stream(STATUS_CSV_HEADER, _status_csv_rows(version, rows), filename)
 
 
 @bp.get("/v/<int:number>")

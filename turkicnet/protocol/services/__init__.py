@@ -6,8 +6,8 @@ signatories), entry into force, and the reads the public pages need.
 
 from ..labels import readable_stamp
 from ..standing import signatory_slugs, standing_entry
+from .notices import Notice, notices
 from .registry import (
-    Notice,
     PublishedCheckpoint,
     RuleProgress,
     StatusRow,
@@ -18,7 +18,6 @@ from .registry import (
     head_checkpoint,
     ledger_payload,
     ledger_slice,
-    notices,
     rule_progress,
     status_table,
     totals_by_country,
