@@ -42,7 +42,7 @@ def test_the_printed_certificate_carries_its_registry_url_the_print_date_and_how
     page = html.unescape(client.get("/protocol/signatures/1").get_data(as_text=True))
     trace = re.search(r'<section class="print-only certificate-trace".*?</section>', page, flags=re.S)[0]
     assert '<a class="print-url" href="http://turkicnet.test/protocol/signatures/1">' in trace
-    assert "Printed on " in trace
+    assert "Date of printing: " in trace
     assert "How to verify it" in trace
     assert "http://turkicnet.test/protocol/registry#check-it-yourself" in trace
 
