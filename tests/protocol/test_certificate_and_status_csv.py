@@ -99,3 +99,13 @@ def test_the_csv_says_when_a_center_withdrew_and_when_its_signature_no_longer_co
 def test_the_protocol_page_links_its_status_table_as_csv(client, make_version):
     make_version()
     assert 'href="/protocol/status.csv"' in client.get("/protocol").get_data(as_text=True)
+
+
+def test_the_status_table_writes_its_dates_as_people_read_them(client, center, signatory, make_version, sign):
+    version = make_version()
+    sign(signatory, center, version)
+    at = db.session.get(LedgerEntry, 1).at
+    page = client.get("/protocol").get_data(as_text=True)
+    assert re.search(rf'<time datetime="{at}">[A-Z][a-z]{{2}} \d{{1,2}}, \d{{4}}</time>', page)
+    russian = client.get("/protocol", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    assert re.search(rf'<time datetime="{at}">\d{{1,2}} [а-я]+\.? \d{{4}}', russian)

@@ -37,3 +37,12 @@ def readable_moment(stamp: str) -> str:
 
     moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     return format_datetime(moment, "long")
+
+
+def readable_day(stamp: str) -> str:
+    """The day of a ledger time, as the page's language writes a date in a table (``4 Dec 2026``)."""
+    from datetime import datetime
+
+    from flask_babel import format_date
+
+    return format_date(datetime.strptime(stamp[:10], "%Y-%m-%d").date(), "medium")
