@@ -105,6 +105,7 @@ PUBLIC = {
     # The ledger is public whatever became of the center since (here: suspended after signing).
     "protocol.certificate@suspended": {"args": {"seq": "seq_suspended"}, "GET": everyone(200)},
     "protocol.notices": {"GET": everyone(200)},
+    "protocol.status_csv": {"GET": everyone(200)},
     "protocol.notices_atom": {"GET": everyone(200)},
     "protocol.registry": {"GET": everyone(200)},
     "protocol.verifier_script": {"GET": everyone(200)},

@@ -47,3 +47,18 @@ def country_name(country, locale=None) -> str:
     language = str(locale)
     named = _STATE_NAMES.get((language, code)) or locale.territories.get(code)
     return named or getattr(country, "name", code)
+
+
+def language_name(code: str, locale=None) -> str:
+    """A language's name in the page's language (CLDR, through Babel), its first letter a
+    capital (CLDR writes ``турецкий``, ``türkçe``), else its own name as :data:`LANGUAGE_NAMES`
+    has it. ``uz_Latn`` is named as Uzbek."""
+    from babel import Locale
+    from flask_babel import get_locale
+
+    locale = Locale.parse(locale) if locale is not None else (get_locale() or Locale("en"))
+    base = str(code).split("_")[0].split("-")[0]
+    named = locale.languages.get(base)
+    if not named:
+        return LANGUAGE_NAMES.get(base, code)
+    return named[:1].upper() + named[1:]

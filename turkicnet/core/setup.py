@@ -173,7 +173,7 @@ def _csrf_field(form):
 def register_template_helpers(app: Flask) -> None:
     """The helpers every template may use; features add their own in their ``init_app``."""
     from . import assets, notifications
-    from .languages import INTERFACE_LANGUAGES, LANGUAGE_NAMES, country_name, html_lang
+    from .languages import INTERFACE_LANGUAGES, LANGUAGE_NAMES, country_name, html_lang, language_name
     from .permissions import current_viewer
     from .timeutil import utcnow
 
@@ -188,6 +188,7 @@ def register_template_helpers(app: Flask) -> None:
         render_notification=notifications.render,
         now_utc=utcnow,
         language_names=LANGUAGE_NAMES,
+        language_name=language_name,
         current_viewer=current_viewer,
         database_unavailable=faults.database_unavailable,
     )

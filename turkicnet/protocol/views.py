@@ -15,6 +15,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
@@ -23,16 +24,20 @@ from ..core.csrf import keeps_typed_input
 from ..core.errors import ValidationFailed
 from ..core.markdown import render_markdown
 from ..core.permissions import current_viewer
-from ..core.webutil import attach_error
+from ..core.timeutil import utcnow
+from ..core.webutil import attach_error, csv_stream
 from ..extensions import limiter
 from . import services
 from .forms import SignForm, WithdrawForm
+from .labels import readable_day, readable_moment
 from .permissions import signing_centers
 
 bp = Blueprint("protocol", __name__, url_prefix="/protocol")
 
 
 bp.add_app_template_filter(services.readable_stamp, "readable_stamp")
+bp.add_app_template_filter(readable_moment, "readable_moment")
+bp.add_app_template_filter(readable_day, "readable_day")
 
 
 def _version_context(version, rows, *, previous, compare: str = ""):
@@ -68,6 +73,41 @@ def index():
         sort=sort,
         direction=direction,
     )
+
+
+STATUS_CSV_HEADER = [
+    "version", "center_slug", "center_name", "native_name", "country_code", "country",
+    "signed_at_utc", "signature_seq", "withdrawn_at_utc", "withdrawal_seq", "standing", "center_status",
+]  # fmt: skip
+
+
+def _status_csv_rows(version, rows):
+    for row in rows:
+        withdrawn = row.withdrawn if row.withdrawn and not row.signature_stands else None
+        if row.standing:
+            standing = "signatory"
+        elif row.signature_stands:
+            standing = "not_counted"  # signed, but the center is suspended or no longer a member
+        else:
+            standing = "withdrawn"
+        yield (
+            version.number, row.center.slug, row.center.name, row.center.native_name or "",
+            row.center.country_code, row.center.country.name,
+            row.signed.at if row.signed else "", row.signed.seq if row.signed else "",
+            withdrawn.at if withdrawn else "", withdrawn.seq if withdrawn else "",
+            standing, row.center.status.value,
+        )  # fmt: skip
+
+
+@bp.get("/status.csv")
+def status_csv():
+    """The status table of the current version, one row per center that ever signed it."""
+    version = services.overview(current_viewer()).current
+    if version is None:
+        return csv_stream(STATUS_CSV_HEADER, [], "turkicnet-protocol-status.csv")
+    rows = services.status_table(version)
+    filename = f"turkicnet-protocol-v{version.number}-status-{utcnow().date().isoformat()}.csv"
+    return csv_stream(STATUS_CSV_HEADER, _status_csv_rows(version, rows), filename)
 
 
 @bp.get("/v/<int:number>")
@@ -139,6 +179,7 @@ def sign(number: int):
     version = services.get_version(current_viewer(), number)
     center = services.center_to_sign(current_viewer(), request.args.get("center"), version)
     standing = services.standing_entry(center.slug, version.number)
+    reading = services.reading_text(version, request.args.get("lang"), str(get_locale() or "en"))
     form = _prefill_signer(SignForm())
     if request.method == "GET":
         form.fingerprint.data = version.text_sha256
@@ -148,7 +189,7 @@ def sign(number: int):
                 current_viewer(), center, version,
                 signer_name=form.signer_name.data, signer_title=form.signer_title.data,
                 password=form.password.data, fingerprint=form.fingerprint.data,
-                confirm_authority=form.confirm_authority.data,
+                confirm_authority=form.confirm_authority.data, read_language=reading.language,
             )  # fmt: skip
         except ValidationFailed as error:
             attach_error(form, error)
@@ -163,7 +204,7 @@ def sign(number: int):
     status = 400 if request.method == "POST" else 200
     return render_template(
         "protocol/sign.html", version=version, center=center, form=form, standing=standing,
-        text_html=render_markdown(services.get_text(version, "en").body),
+        reading=reading, text_html=render_markdown(reading.body),
     ), status  # fmt: skip
 
 

@@ -6,8 +6,8 @@ signatories), entry into force, and the reads the public pages need.
 
 from ..labels import readable_stamp
 from ..standing import signatory_slugs, standing_entry
+from .notices import Notice, notices
 from .registry import (
-    Notice,
     PublishedCheckpoint,
     RuleProgress,
     StatusRow,
@@ -18,7 +18,6 @@ from .registry import (
     head_checkpoint,
     ledger_payload,
     ledger_slice,
-    notices,
     rule_progress,
     status_table,
     totals_by_country,
@@ -44,6 +43,7 @@ from .versions import (
     open_version,
     overview,
     previous_version,
+    reading_text,
     save_text,
     text_diff,
     update_version,
@@ -76,6 +76,7 @@ __all__ = [
     "overview",
     "previous_version",
     "readable_stamp",
+    "reading_text",
     "rule_progress",
     "save_text",
     "sign_protocol",

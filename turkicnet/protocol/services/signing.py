@@ -75,8 +75,12 @@ def sign_protocol(
     password: str,
     fingerprint: str,
     confirm_authority: bool,
+    read_language: str = "",
 ) -> LedgerEntry:
     """Sign ``version`` on behalf of ``center``: a new ledger entry and a signed checkpoint.
+
+    ``read_language`` names the authentic text the signatory read; it goes to the audit record
+    only, since the signature binds the version's fingerprint, which covers every authentic text.
 
     :raises PermissionDenied: unless the actor may sign for the approved center
     :raises InvalidState: unless the version is open or in force
@@ -107,7 +111,10 @@ def sign_protocol(
             action="sign", version=version, center_slug=center.slug,
             signer_name=signer_name, signer_title=signer_title, note="",
         )  # fmt: skip
-        audit.record(actor, "protocol.sign", center, version=version.number, seq=entry.seq, hash=entry.hash)
+        read = read_language if version.text(read_language) in version.authentic_texts else None
+        audit.record(
+            actor, "protocol.sign", center, version=version.number, seq=entry.seq, hash=entry.hash, read=read
+        )
         _mail_receipt(
             actor, center, entry, checkpoint, _l("You signed the cooperation protocol for %(center)s")
         )

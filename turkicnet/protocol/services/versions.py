@@ -120,6 +120,22 @@ def get_text(version: ProtocolVersion, language: str) -> ProtocolText:
     return version_text
 
 
+def reading_text(version: ProtocolVersion, requested: str | None, interface: str | None) -> ProtocolText:
+    """The authentic text a signatory reads: the one asked for, else the one in the interface's
+    language, else English (else the first authentic text).
+
+    :raises NotFound: when the version has no authentic text at all
+    """
+    authentic = {text.language: text for text in version.authentic_texts}
+    interface_base = (interface or "").replace("-", "_").split("_")[0]
+    for language in (requested, interface, interface_base, "en"):
+        if language and language in authentic:
+            return authentic[language]
+    if not authentic:
+        raise NotFound(_("This version has no authentic text."))
+    return next(iter(authentic.values()))
+
+
 def text_diff(old: str, new: str) -> list[tuple[str, str]]:
     """Lines of a unified diff between two texts, each with its kind (add, del, hunk, same)."""
     lines = []
