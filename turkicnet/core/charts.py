@@ -70,7 +70,7 @@ def grouped_bars(
     *,
     width: int = WIDTH,
     bar_height: float = 14,
-    label_height: float = 18,
+    label_height: float = 20,
     gap: float = 12,
     value_room: float = 36,
 ) -> HBarChart:
