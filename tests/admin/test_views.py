@@ -94,7 +94,7 @@ def test_the_versions_list_statements_do_not_grow_with_the_versions(
         make_version()
     with count_queries() as five_versions:
         page = client.get("/admin/protocol").get_data(as_text=True)
-    assert page.count("<td>en, tr, ru</td>") == 5
+    assert page.count('">en, tr, ru</td>') == 5
     assert len(five_versions.statements) == len(one_version.statements)
 
 

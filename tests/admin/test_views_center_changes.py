@@ -39,7 +39,7 @@ def change(center, focal_point_of):
 def test_the_queue_lists_the_waiting_changes_of_official_details(client, login_as, admin, center, change):
     login_as(admin)
     page = text_of(client.get("/admin/applications"))
-    section = page.split("Changes to members' official details")[1].split("Waiting for the applicant")[0]
+    section = page.split("Changes to members' official details</h2>")[1].split("Waiting for the applicant")[0]
     assert center.display_name in section and "Country, Name in English" in section
 
 

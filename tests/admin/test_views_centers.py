@@ -9,7 +9,7 @@ from turkicnet.centers.models import CenterStatus
 
 def _listed(page: str) -> list[str]:
     """The names of the centers the list shows, in its order."""
-    return re.findall(r'<td><a href="/admin/centers/[^"]+">([^<]+)</a></td>', page)
+    return re.findall(r'<td[^>]*><a href="/admin/centers/[^"]+">([^<]+)</a></td>', page)
 
 
 def _status_choices(page: str) -> str:

@@ -26,7 +26,7 @@ def text(response) -> str:
 
 
 def csrf_token(page: str) -> str:
-    found = re.search(r'<input id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)">', page)
+    found = re.search(r'<input name="csrf_token" type="hidden" value="([^"]+)">', page)
     assert found, "the form has no CSRF token"
     return found.group(1)
 

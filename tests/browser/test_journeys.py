@@ -44,6 +44,7 @@ def test_a_newcomer_registers_applies_and_is_approved_into_the_directory(
     page.get_by_label("Acronym").fill("IEPS")
     page.get_by_label("Country").select_option("KZ")
     page.get_by_label("City").fill("Almaty")
+    page.get_by_label("Kind of body").select_option("government_agency")  # a required select: no default
     page.get_by_label("Nomination letter (PDF)").set_input_files(str(letter))
     page.get_by_role("button", name="Send the application").click()
     assert "was sent" in page.content()
@@ -103,6 +104,7 @@ def test_an_editor_posts_a_report_that_search_then_finds(
     page = browser_page
     _log_in(page, live_server, editor.email, PASSWORD)
     page.goto(f"{live_server}/reports/new")
+    page.get_by_label("Section").select_option(index=1)  # the first section after the empty placeholder
     page.get_by_label("Title").fill("Trans-Caspian freight in 2026")
     page.get_by_label("Abstract (Markdown)").fill("Freight volumes and tariffs.")
     page.get_by_label("Who may see it").select_option("public")

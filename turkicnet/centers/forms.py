@@ -51,7 +51,10 @@ class CenterDetailsForm(Form):
         validators=[Optional(), URL(require_tld=True), Length(max=300)],
         description=_l("The full address, for example https://example.uz"),
     )
-    kind = SelectField(_l("Kind of body"), choices=KIND_CHOICES, validators=[DataRequired()])
+    # A required select starts with an empty placeholder, so nothing is chosen for the applicant.
+    kind = SelectField(
+        _l("Kind of body"), choices=[SelectChoice("", "—"), *KIND_CHOICES], validators=[DataRequired()]
+    )
     parent_body = StringField(
         _l("Parent body"),
         validators=[Optional(), Length(max=200)],

@@ -165,9 +165,10 @@ def _this_page() -> str:
 
 
 def _csrf_field(form):
-    """The form's CSRF input; nothing when CSRF is switched off (as in most tests)."""
+    """The form's CSRF input, with no ``id`` (a page of several forms would repeat it, and a hidden
+    input is never a label's target); nothing when CSRF is switched off (as in most tests)."""
     field = getattr(form, "csrf_token", None)
-    return field() if field is not None else ""
+    return field(id=False) if field is not None else ""
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
+from ..core import charts
 from ..core.csrf import keeps_typed_input
 from ..core.errors import ValidationFailed
 from ..core.markdown import render_markdown
@@ -63,8 +64,13 @@ def index():
         return render_template("protocol/index.html", version=None, versions=overview.versions)
     sort, direction = request.args.get("sort", "country"), request.args.get("dir", "asc")
     rows = services.status_table(version, sort=sort, descending=direction == "desc")
+    by_day = services.signatures_by_day(version)
+    totals = charts.running_totals(by_day)
+    chart = charts.step_line(totals, end=utcnow().date(), threshold=version.required_centers)
     return render_template(
         "protocol/index.html",
+        signature_chart=chart if totals else None,
+        signature_days=[(*changes, total) for changes, (_day, total) in zip(by_day, totals, strict=True)],
         **_version_context(version, rows, previous=overview.previous),
         totals=services.totals_by_country(rows),
         versions=overview.versions,

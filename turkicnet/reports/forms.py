@@ -20,11 +20,16 @@ from ..core.converters import parse_id
 from ..core.forms import Form
 
 
+def _optional_int(value) -> int | None:
+    """A select's value as an id; its empty placeholder as None, which DataRequired refuses."""
+    return None if value in ("", None) else int(value)
+
+
 class ReportForm(Form):
     lock_version = HiddenField()
     #: the new-report form's one-time key: the same form sent twice posts one report
     creation_key = HiddenField(validators=[Length(max=64)])
-    section_id = SelectField(_l("Section"), coerce=int, validators=[DataRequired()])
+    section_id = SelectField(_l("Section"), coerce=_optional_int, validators=[DataRequired()])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     abstract = TextAreaField(
         _l("Abstract (Markdown)"), validators=[Optional(), Length(max=20_000)], render_kw={"rows": 8}
@@ -76,7 +81,7 @@ class ReportForm(Form):
         return parse_id(self.lock_version.data) or 0
 
     def set_choices(self, *, sections, centers, languages, topics, visibilities) -> None:
-        self.section_id.choices = [SelectChoice(s.id, s.title) for s in sections]
+        self.section_id.choices = [SelectChoice("", "—")] + [SelectChoice(s.id, s.title) for s in sections]
         self.coauthor_center_ids.choices = [
             SelectChoice(c.id, f"{c.name} ({c.country_code})") for c in centers
         ]

@@ -7,8 +7,10 @@ from ..centers import services as center_services
 from ..centers.forms import JoinForm, LeaveForm
 from ..centers.linked_data import center_json_ld
 from ..centers.permissions import can_view_center, membership_of
+from ..core import charts
 from ..core.pagination import page_number
 from ..core.permissions import ANONYMOUS, current_viewer
+from ..core.timeutil import utcnow
 from ..core.webutil import script_json
 from ..protocol import services as protocol_services
 from ..protocol.standing import center_standing
@@ -21,9 +23,14 @@ bp = Blueprint("site", __name__)
 @bp.get("/")
 def home():
     version = protocol_services.current_version()
+    by_country = [row for row in protocol_services.centers_by_country() if row.members]
     return render_template(
         "site/home.html",
         counts=center_services.network_counts(),
+        by_country=by_country,
+        country_chart=charts.grouped_bars(
+            [(row.country.code, (row.members, row.signatories)) for row in by_country]
+        ),
         version=version,
         progress=protocol_services.rule_progress(version) if version else None,
         latest=report_services.feed_reports(limit=5),
@@ -40,9 +47,13 @@ def center(slug: str):
         viewer, report_services.Filters(), lead_center_id=center.id, per_page=10,
         page=page_number(),
     )  # fmt: skip
+    years = charts.year_items(
+        report_services.reports_per_year(viewer, center.id), last=utcnow().year
+    )
     return render_template(
         "site/center.html",
         center=center,
+        year_chart=charts.columns(years) if years else None,
         standing=center_standing(center),
         contact=contacts.get(center.id),
         reports=reports,

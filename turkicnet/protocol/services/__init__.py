@@ -6,6 +6,7 @@ signatories), entry into force, and the reads the public pages need.
 
 from ..labels import readable_stamp
 from ..standing import signatory_slugs, standing_entry
+from .figures import CountryFigures, centers_by_country, signatures_by_day
 from .notices import Notice, notices
 from .registry import (
     PublishedCheckpoint,
@@ -51,6 +52,9 @@ from .versions import (
 
 __all__ = [
     "version_dict",
+    "CountryFigures",
+    "centers_by_country",
+    "signatures_by_day",
     "ledger_slice",
     "AlreadySigned",
     "Notice",

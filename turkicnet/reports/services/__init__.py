@@ -15,6 +15,7 @@ from .editing import (
     require_edit,
     update_report,
 )
+from .figures import reports_per_year
 from .harvest import (
     HarvestFilter,
     HarvestRecord,
@@ -76,6 +77,7 @@ from .sections import (
 
 __all__ = [
     "FILE_KINDS",
+    "reports_per_year",
     "AlreadyPosted",
     "RANK_LIMIT",
     "ReportQuery",
