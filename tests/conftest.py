@@ -113,10 +113,23 @@ def _fresh_database(template, tmp_path: Path) -> str:
 
 
 def _empty_postgres() -> None:
-    """Empty every table, then put back what the migrations seeded."""
+    """Empty every table, then put back what the migrations seeded; sequences start again.
+
+    ``DELETE`` rather than ``TRUNCATE``: on tables this small it takes a few milliseconds
+    where ``TRUNCATE`` of every table takes hundreds (it swaps each table's files). The
+    append-only guards are triggers that refuse a ``DELETE``, so they and the foreign keys'
+    triggers are off for this one transaction (``session_replication_role``; the test
+    database's role is a superuser, as CI's is)."""
     db.session.rollback()
-    tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
-    db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    db.session.execute(text("SET LOCAL session_replication_role = replica"))
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(text(f'DELETE FROM "{table.name}"'))
+    used = db.session.execute(
+        text("SELECT schemaname || '.' || sequencename FROM pg_sequences"
+             " WHERE schemaname = current_schema() AND last_value IS NOT NULL")
+    ).scalars().all()  # fmt: skip
+    for sequence in used:
+        db.session.execute(text("SELECT setval(:sequence, 1, false)"), {"sequence": sequence})
     for table in SEEDED_TABLES:
         rows = _seed_rows[table]
         if rows:
