@@ -2,6 +2,7 @@
 
 import re
 
+from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import _FlaskFormCSRF
@@ -46,6 +47,25 @@ class _GateAwareCSRF(_FlaskFormCSRF):
         super().validate_csrf_token(form, field)
 
 
+def note_failed_form() -> None:
+    """Mark this request's page as a form shown again with errors: its ``<title>`` says so."""
+    if has_request_context():
+        g.form_failed = True
+
+
+def form_failed() -> bool:
+    """Whether a form of this request failed (for the layout's title)."""
+    return has_request_context() and bool(g.get("form_failed"))
+
+
+class _FormErrors(list):
+    """A form's own errors: a view that adds one after validation marks the page failed too."""
+
+    def append(self, message) -> None:
+        note_failed_form()
+        super().append(message)
+
+
 class Form(FlaskForm):
     """The base of every form: Flask-WTF's, with the CSRF gate's verdict, and every text
     field filtered of control characters (a password is taken as typed: it is only hashed)."""
@@ -59,6 +79,16 @@ class Form(FlaskForm):
                 filters = (*unbound_field.kwargs.get("filters", ()), *options.get("filters", ()))
                 options = {**options, "filters": (without_control_characters, *filters)}
             return super().bind_field(form, unbound_field, options)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form_errors = _FormErrors()
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not valid:
+            note_failed_form()
+        return valid
 
 
 class ConfirmForm(Form):

@@ -173,6 +173,7 @@ def _csrf_field(form):
 def register_template_helpers(app: Flask) -> None:
     """The helpers every template may use; features add their own in their ``init_app``."""
     from . import assets, notifications
+    from .forms import form_failed
     from .languages import INTERFACE_LANGUAGES, LANGUAGE_NAMES, country_name, html_lang
     from .permissions import current_viewer
     from .timeutil import utcnow
@@ -185,6 +186,7 @@ def register_template_helpers(app: Flask) -> None:
         this_page=_this_page,
         interface_languages=INTERFACE_LANGUAGES,
         csrf_field=_csrf_field,
+        form_failed=form_failed,
         render_notification=notifications.render,
         now_utc=utcnow,
         language_names=LANGUAGE_NAMES,
