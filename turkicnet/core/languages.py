@@ -32,6 +32,26 @@ def html_lang(locale) -> str:
     return str(locale or "en").replace("_", "-")
 
 
+def content_lang(language) -> str:
+    """The ``lang=""`` tag of content written in ``language`` (a :data:`LANGUAGE_NAMES` code, as
+    a report's language is stored): ``uz`` is written in Latin script, so ``uz-Latn``."""
+    code = str(language or "").strip()
+    if not code:
+        return ""
+    return "uz-Latn" if code in ("uz", "uz_Latn") else html_lang(code)
+
+
+#: The state language a center's native name is written in, by country code.
+NATIONAL_LANGUAGES = {
+    "AZ": "az", "KZ": "kk", "KG": "ky", "TR": "tr", "UZ": "uz", "HU": "hu", "TM": "tk", "TRNC": "tr",
+}  # fmt: skip
+
+
+def national_lang(country_code) -> str:
+    """The ``lang=""`` tag of a name in the state language of ``country_code``; ``""`` when unknown."""
+    return content_lang(NATIONAL_LANGUAGES.get(str(country_code or "").upper(), ""))
+
+
 #: Where CLDR's name for a state is not the one its own government uses in that language.
 _STATE_NAMES = {("ru", "KG"): "Кыргызстан"}
 

@@ -174,7 +174,14 @@ def register_template_helpers(app: Flask) -> None:
     """The helpers every template may use; features add their own in their ``init_app``."""
     from . import assets, notifications
     from .forms import form_failed
-    from .languages import INTERFACE_LANGUAGES, LANGUAGE_NAMES, country_name, html_lang
+    from .languages import (
+        INTERFACE_LANGUAGES,
+        LANGUAGE_NAMES,
+        content_lang,
+        country_name,
+        html_lang,
+        national_lang,
+    )
     from .permissions import current_viewer
     from .timeutil import utcnow
 
@@ -182,6 +189,8 @@ def register_template_helpers(app: Flask) -> None:
         asset_url=assets.asset_url,
         get_locale=get_locale,
         html_lang=html_lang,
+        content_lang=content_lang,
+        national_lang=national_lang,
         country_name=country_name,
         this_page=_this_page,
         interface_languages=INTERFACE_LANGUAGES,
