@@ -99,3 +99,26 @@ class HoneypotMixin:
     """A field hidden from people by CSS; a form that comes back with it filled came from a bot."""
 
     website_url = StringField(_l("Leave this field empty"), validators=[Optional()])
+
+
+def upload_checks(field, *, max_size: int, accept: str, kinds: str) -> None:
+    """Let the browser check a file field before sending (static/js/upload.js): the types it
+    takes (``accept``), its size limit, and the sentences to say, in the page's language
+    (``{name}`` is the chosen file's name, filled in by the script)."""
+    from flask_babel import gettext
+
+    from .languages import file_size
+
+    field.render_kw = {
+        **(field.render_kw or {}),
+        "accept": accept,
+        "data-max-size": str(max_size),
+        "data-too-large": gettext(
+            "“%(name)s” is larger than %(size)s: choose a smaller file.",
+            name="{name}",
+            size=file_size(max_size),
+        ),
+        "data-wrong-type": gettext(
+            "“%(name)s” is not a kind of file accepted here (%(kinds)s).", name="{name}", kinds=kinds
+        ),
+    }

@@ -67,3 +67,22 @@ def country_name(country, locale=None) -> str:
     language = str(locale)
     named = _STATE_NAMES.get((language, code)) or locale.territories.get(code)
     return named or getattr(country, "name", code)
+
+
+def file_size(num_bytes: int, locale=None) -> str:
+    """A file size as people read it, in the page's language: ``25 MB``, ``2,5 МБ``, ``300 kB``
+    (Babel's units; a megabyte is 1024 × 1024 bytes, as the upload limits count)."""
+    from babel.units import format_unit
+    from flask_babel import get_locale
+
+    locale = locale or get_locale() or "en"
+    size = max(0, int(num_bytes or 0))
+    if size < 1024:
+        return format_unit(size, "digital-byte", length="short", locale=locale)
+    if size < 1024 * 1024:
+        return format_unit(round(size / 1024), "digital-kilobyte", length="short", locale=locale)
+    megabytes = size / (1024 * 1024)
+    value = round(megabytes, 1) if megabytes < 10 else round(megabytes)
+    if value == int(value):
+        value = int(value)
+    return format_unit(value, "digital-megabyte", length="short", locale=locale)

@@ -179,6 +179,7 @@ def register_template_helpers(app: Flask) -> None:
         LANGUAGE_NAMES,
         content_lang,
         country_name,
+        file_size,
         html_lang,
         national_lang,
     )
@@ -191,6 +192,7 @@ def register_template_helpers(app: Flask) -> None:
         html_lang=html_lang,
         content_lang=content_lang,
         national_lang=national_lang,
+        file_size=file_size,
         country_name=country_name,
         this_page=_this_page,
         interface_languages=INTERFACE_LANGUAGES,
