@@ -96,6 +96,7 @@
     document.open();
     document.write(xhr.responseText);
     document.close();
+    window.scrollTo(0, 0);
   }
 
   function send(form, submitter) {
