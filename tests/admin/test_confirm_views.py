@@ -88,3 +88,14 @@ def test_people_who_are_not_admins_get_no_confirmation(client, login_as, focal_p
 
     assert client.get(f"/admin/centers/{pending.slug}/reject").status_code == 403
     assert client.get(f"/admin/sections/{SLUG}/retire").status_code == 403
+
+
+def test_an_application_awaiting_changes_offers_only_the_link_to_reject(client, login_as, admin, make_center):
+    waiting = make_center(CenterStatus.CHANGES_REQUESTED)
+    login_as(admin)
+
+    page = client.get(f"/admin/centers/{waiting.slug}").get_data(as_text=True)
+
+    assert f'href="/admin/centers/{waiting.slug}/reject"' in page
+    assert f'action="/admin/centers/{waiting.slug}/decide"' not in page
+    assert client.get(f"/admin/centers/{waiting.slug}/reject").status_code == 200
