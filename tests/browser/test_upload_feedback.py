@@ -101,3 +101,25 @@ def test_a_sent_form_with_an_error_comes_back_with_its_summary(
     assert summary.get_by_role("link", name="Title").is_visible()
     assert page.title().startswith("Error: ")
     assert page.locator("form[data-upload] button[type=submit]").is_enabled()
+
+
+def test_without_javascript_the_report_form_posts_as_before(
+    live_server, browser_page, center, editor, tmp_path
+):
+    from turkicnet.core.pdf import simple_pdf
+
+    report_file = tmp_path / "caspian.pdf"
+    report_file.write_bytes(simple_pdf(["Caspian shipping volumes"]))
+    context = browser_page.context.browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        _log_in(page, live_server, editor.email)
+        _report_form(page, live_server)
+        page.get_by_label("Files").set_input_files(str(report_file))
+        page.get_by_role("button", name="Save the report").click()
+
+        assert page.get_by_role("heading", name="Trans-Caspian freight in 2026").is_visible()
+        assert page.locator(".upload-progress").count() == 0
+        assert len(db.session.scalars(db.select(Report)).one().files) == 1
+    finally:
+        context.close()
