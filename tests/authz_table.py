@@ -197,6 +197,7 @@ REPORTS = {
         "POST": only(each(A_WRITERS, 400) | {"viewer_a": 403, "admin": 403}, refused=404),
     },
     "reports.delete_report": {"POST": only({"focal_a": 302, "admin": 302})},
+    "reports.confirm_delete_report": {"GET": only({"focal_a": 200, "admin": 200})},
     "reports.delete_file": {"POST": only(each(A_WRITERS, 302))},
     "reports.share": {
         "data": {"center_ids": "{center_b_id}"},
@@ -314,9 +315,11 @@ CENTERS = {
     },
     "centers.make_primary": {"POST": only({"focal_a": 302, "admin": 302})},
     "centers.remove_staff": {"POST": only({"focal_a": 302, "admin": 302})},
+    "centers.confirm_remove_staff": {"GET": only({"focal_a": 200, "admin": 200})},
     "centers.accept_join": {"POST": only({"focal_a": 302, "admin": 302})},
     "centers.decline_join": {"POST": only({"focal_a": 400, "admin": 400})},
     "centers.revoke_invitation": {"POST": only({"focal_a": 302, "admin": 302})},
+    "centers.confirm_revoke_invitation": {"GET": only({"focal_a": 200, "admin": 200})},
     # The invitation's token is the credential; only the invited address accepts it.
     "centers.invitation": {
         "args": {"token": "invitation_token"},
@@ -345,6 +348,7 @@ ADMIN = {
     "admin.center": {"GET": ADMIN_GET},
     "admin.center@pending": {"args": {"slug": "pending"}, "GET": ADMIN_GET},
     "admin.decide": {"args": {"slug": "pending"}, "POST": only({"admin": 400})},
+    "admin.confirm_reject": {"args": {"slug": "pending"}, "GET": ADMIN_GET},
     # B's waiting change of its official details: only the Secretariat decides (an empty form
     # is shown again).
     "admin.decide_change": {
@@ -368,6 +372,7 @@ ADMIN = {
     "admin.sections": {"GET": ADMIN_GET, "POST": only({"admin": 400})},
     "admin.section": {"args": {"slug": "section"}, "GET": ADMIN_GET, "POST": only({"admin": 302})},
     "admin.section_action": {"args": {"slug": "section"}, "POST": only({"admin": 302})},
+    "admin.confirm_retire_section": {"args": {"slug": "section"}, "GET": ADMIN_GET},
 }
 
 #: Endpoints the matrix does not ask about, each with its reason.

@@ -1,4 +1,5 @@
-"""The main journeys, in a real browser, without JavaScript doing any of the work."""
+"""The main journeys, in a real browser. upload.js sends the two upload forms; they work
+without it too (tests/browser/test_upload_feedback.py)."""
 
 import pytest
 
@@ -47,7 +48,7 @@ def test_a_newcomer_registers_applies_and_is_approved_into_the_directory(
     page.get_by_label("Kind of body").select_option("government_agency")  # a required select: no default
     page.get_by_label("Nomination letter (PDF)").set_input_files(str(letter))
     page.get_by_role("button", name="Send the application").click()
-    assert "was sent" in page.content()
+    page.get_by_text("was sent").wait_for()  # upload.js sends it: no navigation to wait for
     page.get_by_role("button", name="Log out").click()
 
     _log_in(page, live_server, admin.email, PASSWORD)
@@ -110,7 +111,7 @@ def test_an_editor_posts_a_report_that_search_then_finds(
     page.get_by_label("Who may see it").select_option("public")
     page.get_by_label("Files").set_input_files(str(report_file))
     page.get_by_role("button", name="Save the report").click()
-    assert page.get_by_role("heading", name="Trans-Caspian freight in 2026").is_visible()
+    page.get_by_role("heading", name="Trans-Caspian freight in 2026").wait_for()  # sent by upload.js
     page.get_by_role("button", name="Log out").click()
     page.goto(f"{live_server}/search?q=shipping")
     assert page.get_by_role("link", name="Trans-Caspian freight in 2026").is_visible()

@@ -463,7 +463,7 @@ def test_an_empty_comment_is_refused_with_the_report_and_the_error_shown(
     response = client.post(f"/reports/{report.id}/comments", data={"body": body})
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "<h1>Energy markets of the Turkic states</h1>" in page
+    assert '<h1 lang="en">Energy markets of the Turkic states</h1>' in page
     assert '<p class="error" id="body-error">This field is required.</p>' in page
     assert db.session.scalars(db.select(Comment)).all() == []
     assert audit_rows("reports.comment") == []

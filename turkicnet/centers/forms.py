@@ -2,6 +2,7 @@
 
 import re
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
@@ -17,8 +18,8 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional
 
-from ..core.forms import Form, HoneypotMixin
-from ..core.languages import country_name
+from ..core.forms import Form, HoneypotMixin, upload_checks
+from ..core.languages import country_name, file_size
 from .models import CenterKind, Role
 from .permissions import membership_of
 
@@ -70,16 +71,23 @@ class CenterDetailsForm(Form):
 
 
 class ApplyForm(HoneypotMixin, CenterDetailsForm):
-    nomination_letter = FileField(
-        _l("Nomination letter (PDF)"),
-        description=_l(
-            "The letter from your government body that names the center as an official "
-            "research center. PDF, at most 10 MB."
-        ),
-    )
+    nomination_letter = FileField(_l("Nomination letter (PDF)"))
     message = TextAreaField(
         _l("Message to the Secretariat (optional)"), validators=[Optional(), Length(max=5000)]
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The limit the application service applies, as configured.
+        self.nomination_letter.description = _l(
+            "The letter from your government body that names the center as an official "
+            "research center. PDF, at most %(size)s.",
+            size=file_size(current_app.config["MAX_LETTER_SIZE"]),
+        )
+        upload_checks(
+            self.nomination_letter, max_size=current_app.config["MAX_LETTER_SIZE"], kinds="PDF",
+            accept=".pdf,application/pdf",
+        )  # fmt: skip
 
 
 class LockVersionField(HiddenField):

@@ -2,6 +2,7 @@
 
 import re
 
+from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import _FlaskFormCSRF
@@ -46,6 +47,25 @@ class _GateAwareCSRF(_FlaskFormCSRF):
         super().validate_csrf_token(form, field)
 
 
+def note_failed_form() -> None:
+    """Mark this request's page as a form shown again with errors: its ``<title>`` says so."""
+    if has_request_context():
+        g.form_failed = True
+
+
+def form_failed() -> bool:
+    """Whether a form of this request failed (for the layout's title)."""
+    return has_request_context() and bool(g.get("form_failed"))
+
+
+class _FormErrors(list):
+    """A form's own errors: a view that adds one after validation marks the page failed too."""
+
+    def append(self, message) -> None:
+        note_failed_form()
+        super().append(message)
+
+
 class Form(FlaskForm):
     """The base of every form: Flask-WTF's, with the CSRF gate's verdict, and every text
     field filtered of control characters (a password is taken as typed: it is only hashed)."""
@@ -60,6 +80,16 @@ class Form(FlaskForm):
                 options = {**options, "filters": (without_control_characters, *filters)}
             return super().bind_field(form, unbound_field, options)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form_errors = _FormErrors()
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not valid:
+            note_failed_form()
+        return valid
+
 
 class ConfirmForm(Form):
     """A form with nothing but its CSRF token, for buttons that change state."""
@@ -69,3 +99,26 @@ class HoneypotMixin:
     """A field hidden from people by CSS; a form that comes back with it filled came from a bot."""
 
     website_url = StringField(_l("Leave this field empty"), validators=[Optional()])
+
+
+def upload_checks(field, *, max_size: int, accept: str, kinds: str) -> None:
+    """Let the browser check a file field before sending (static/js/upload.js): the types it
+    takes (``accept``), its size limit, and the sentences to say, in the page's language
+    (``{name}`` is the chosen file's name, filled in by the script)."""
+    from flask_babel import gettext
+
+    from .languages import file_size
+
+    field.render_kw = {
+        **(field.render_kw or {}),
+        "accept": accept,
+        "data-max-size": str(max_size),
+        "data-too-large": gettext(
+            "“%(name)s” is larger than %(size)s: choose a smaller file.",
+            name="{name}",
+            size=file_size(max_size),
+        ),
+        "data-wrong-type": gettext(
+            "“%(name)s” is not a kind of file accepted here (%(kinds)s).", name="{name}", kinds=kinds
+        ),
+    }

@@ -32,6 +32,26 @@ def html_lang(locale) -> str:
     return str(locale or "en").replace("_", "-")
 
 
+def content_lang(language) -> str:
+    """The ``lang=""`` tag of content written in ``language`` (a :data:`LANGUAGE_NAMES` code, as
+    a report's language is stored): ``uz`` is written in Latin script, so ``uz-Latn``."""
+    code = str(language or "").strip()
+    if not code:
+        return ""
+    return "uz-Latn" if code in ("uz", "uz_Latn") else html_lang(code)
+
+
+#: The state language a center's native name is written in, by country code.
+NATIONAL_LANGUAGES = {
+    "AZ": "az", "KZ": "kk", "KG": "ky", "TR": "tr", "UZ": "uz", "HU": "hu", "TM": "tk", "TRNC": "tr",
+}  # fmt: skip
+
+
+def national_lang(country_code) -> str:
+    """The ``lang=""`` tag of a name in the state language of ``country_code``; ``""`` when unknown."""
+    return content_lang(NATIONAL_LANGUAGES.get(str(country_code or "").upper(), ""))
+
+
 #: Where CLDR's name for a state is not the one its own government uses in that language.
 _STATE_NAMES = {("ru", "KG"): "Кыргызстан"}
 
@@ -62,3 +82,22 @@ def language_name(code: str, locale=None) -> str:
     if not named:
         return LANGUAGE_NAMES.get(base, code)
     return named[:1].upper() + named[1:]
+
+
+def file_size(num_bytes: int, locale=None) -> str:
+    """A file size as people read it, in the page's language: ``25 MB``, ``2,5 МБ``, ``300 kB``
+    (Babel's units; a megabyte is 1024 × 1024 bytes, as the upload limits count)."""
+    from babel.units import format_unit
+    from flask_babel import get_locale
+
+    locale = locale or get_locale() or "en"
+    size = max(0, int(num_bytes or 0))
+    if size < 1024:
+        return format_unit(size, "digital-byte", length="short", locale=locale)
+    if size < 1024 * 1024:
+        return format_unit(round(size / 1024), "digital-kilobyte", length="short", locale=locale)
+    megabytes = size / (1024 * 1024)
+    value = round(megabytes, 1) if megabytes < 10 else round(megabytes)
+    if value == int(value):
+        value = int(value)
+    return format_unit(value, "digital-megabyte", length="short", locale=locale)

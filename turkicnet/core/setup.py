@@ -174,7 +174,17 @@ def _csrf_field(form):
 def register_template_helpers(app: Flask) -> None:
     """The helpers every template may use; features add their own in their ``init_app``."""
     from . import assets, notifications
-    from .languages import INTERFACE_LANGUAGES, LANGUAGE_NAMES, country_name, html_lang, language_name
+    from .forms import form_failed
+    from .languages import (
+        INTERFACE_LANGUAGES,
+        LANGUAGE_NAMES,
+        content_lang,
+        country_name,
+        file_size,
+        html_lang,
+        language_name,
+        national_lang,
+    )
     from .permissions import current_viewer
     from .timeutil import utcnow
 
@@ -182,10 +192,14 @@ def register_template_helpers(app: Flask) -> None:
         asset_url=assets.asset_url,
         get_locale=get_locale,
         html_lang=html_lang,
+        content_lang=content_lang,
+        national_lang=national_lang,
+        file_size=file_size,
         country_name=country_name,
         this_page=_this_page,
         interface_languages=INTERFACE_LANGUAGES,
         csrf_field=_csrf_field,
+        form_failed=form_failed,
         render_notification=notifications.render,
         now_utc=utcnow,
         language_names=LANGUAGE_NAMES,

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from . import filetypes
 from .db import after_commit, on_rollback
 from .errors import ValidationFailed
+from .languages import file_size
 
 
 class FileTooLarge(ValidationFailed):
@@ -75,9 +76,8 @@ def save_upload(upload, *, field: str, max_size: int, kinds: set[str]) -> Stored
             while chunk := upload.stream.read(_CHUNK):
                 size += len(chunk)
                 if size > max_size:
-                    raise FileTooLarge(
-                        field, _("The file is larger than %(mb)d MB.", mb=max_size // (1024 * 1024))
-                    )
+                    limit = file_size(max_size)
+                    raise FileTooLarge(field, _("The file is larger than %(size)s.", size=limit))
                 digest.update(chunk)
                 out.write(chunk)
             out.flush()

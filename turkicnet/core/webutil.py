@@ -11,6 +11,7 @@ from flask import Response, redirect, request, stream_with_context, url_for
 from markupsafe import Markup
 
 from .errors import ValidationFailed
+from .forms import note_failed_form
 
 
 def is_safe_next(target: str | None) -> bool:
@@ -78,6 +79,7 @@ def csv_stream(header: list[str], rows: Iterable[Iterable], filename: str, *, ch
 
 def attach_error(form, error: ValidationFailed) -> None:
     """Show a service's ``ValidationFailed`` next to its field (or at the form's top)."""
+    note_failed_form()
     field = getattr(form, error.field, None)
     if field is not None:
         field.errors = [*(field.errors or []), error.message]

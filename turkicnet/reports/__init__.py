@@ -8,6 +8,7 @@ def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from ..core import inventory, mail, notifications
+    from ..core.markdown import markdown_text
     from . import labels, services
     from . import permissions as report_permissions
     from .models import Report
@@ -20,3 +21,4 @@ def init_app(app: Flask) -> None:
     for category, label in labels.OPTIONAL_MAIL.items():
         mail.register_category(category, label)
     app.jinja_env.globals.update(report_perms=report_permissions)
+    app.add_template_filter(markdown_text, "plain_text")

@@ -17,7 +17,9 @@ from wtforms.validators import URL, DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..core.converters import parse_id
-from ..core.forms import Form
+from ..core.filetypes import MIME_TYPES as FILE_ACCEPT
+from ..core.forms import Form, upload_checks
+from ..core.languages import file_size
 
 
 def _optional_int(value) -> int | None:
@@ -62,9 +64,14 @@ class ReportForm(Form):
         super().__init__(*args, **kwargs)
         # The limit the upload service applies, as configured.
         self.files.description = _l(
-            "PDF, DOCX, XLSX, PPTX, ODT, ODS or CSV; at most %(mb)d MB each.",
-            mb=current_app.config["UPLOAD_MAX_SIZE"] // (1024 * 1024),
+            "PDF, DOCX, XLSX, PPTX, ODT, ODS or CSV; at most %(size)s each.",
+            size=file_size(current_app.config["UPLOAD_MAX_SIZE"]),
         )
+        upload_checks(
+            self.files, max_size=current_app.config["UPLOAD_MAX_SIZE"],
+            kinds="PDF, DOCX, XLSX, PPTX, ODT, ODS, CSV",
+            accept=",".join([*(f".{kind}" for kind in FILE_ACCEPT), *FILE_ACCEPT.values()]),
+        )  # fmt: skip
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

@@ -17,7 +17,7 @@ from ..core.languages import LANGUAGE_NAMES
 from ..core.limits import per_account
 from ..core.markdown import render_markdown
 from ..core.pagination import page_number
-from ..core.permissions import current_viewer
+from ..core.permissions import current_viewer, require
 from ..core.storage import FileTooLarge
 from ..core.urls import external_url
 from ..core.webutil import attach_error, csv_response, script_json
@@ -347,6 +347,20 @@ def share(report_id: int):
     else:
         flash(_("Choose at least one center."), "error")
     return redirect(url_for("reports.report", report_id=report_id) + "#sharing")
+
+
+@bp.get("/reports/<int:report_id>/delete")
+@login_required
+def confirm_delete_report(report_id: int):
+    report = services.get_report(current_viewer(), report_id)
+    require(permissions.can_delete_report(current_viewer(), report), target=report)
+    return render_template(
+        "core/confirm.html", form=ConfirmForm(formdata=None),
+        action=url_for("reports.delete_report", report_id=report_id),
+        question=_("Delete “%(title)s”?", title=report.title),
+        consequence=_("This cannot be undone from the site."),
+        button=_("Delete the report"), cancel=url_for("reports.report", report_id=report_id),
+    )  # fmt: skip
 
 
 @bp.post("/reports/<int:report_id>/delete")

@@ -118,6 +118,8 @@ def decide(slug: str):
                 "success",
             )
             return redirect(url_for("admin.center", slug=slug))
+    if form.decision.data == "reject":
+        return confirm.reject_page(center, form), 400
     return _render_center(center, decision_form=form, status=400)
 
 
@@ -387,4 +389,4 @@ def section_action(slug: str, action: str):
     return redirect(url_for("admin.sections"))
 
 
-from . import audit, changes  # noqa: E402, F401  (add their routes to bp)
+from . import audit, changes, confirm  # noqa: E402, F401  (add their routes to bp)

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("centers", __name__)
 
-from . import changes, manage, public, tokens  # noqa: E402, F401  (each module adds its routes to bp)
+from . import changes, confirm, manage, public, tokens  # noqa: E402, F401  (each module adds its routes to bp)

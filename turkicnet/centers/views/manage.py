@@ -276,6 +276,13 @@ def _membership_in(center, membership_id: int):
     return membership
 
 
+def _invitation_in(center, invitation_id: int):
+    invitation = services.get_invitation_by_id(invitation_id)
+    if invitation.center_id != center.id:
+        raise hidden(invitation, _("No such invitation."), refused="centers.invitation_of_another_center")
+    return invitation
+
+
 def _run(action, success: str, slug: str):
     """Run a staff action; a refused state change is told, not shown as an error page."""
     try:
@@ -376,9 +383,7 @@ def decline_join(slug: str, request_id: int):
 @login_required
 def revoke_invitation(slug: str, invitation_id: int):
     center = services.get_center(current_viewer(), slug)
-    invitation = services.get_invitation_by_id(invitation_id)
-    if invitation.center_id != center.id:
-        raise hidden(invitation, _("No such invitation."), refused="centers.invitation_of_another_center")
+    invitation = _invitation_in(center, invitation_id)
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("centers.staff", slug=slug))
     return _run(

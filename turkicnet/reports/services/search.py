@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, select
 
 from ...core import storage
+from ...core.markdown import markdown_text
 from ...core.permissions import Actor, as_viewer
 from ...core.search import fold, highlight, terms
 from ...extensions import db
@@ -105,7 +106,8 @@ def search_reports(
     items = []
     for report_id in ids:
         report = reports[report_id]
-        snippet = highlight(report.abstract, query_terms)
+        # The abstract is Markdown: a snippet is its plain words, so no "**" or "#" shows.
+        snippet = highlight(markdown_text(report.abstract), query_terms)
         if "<mark>" not in snippet and texts.get(report_id):
             snippet = highlight(texts[report_id], query_terms)
         items.append(SearchResult(report, snippet))
