@@ -1,0 +1,62 @@
+"""The main pages (issue 12): the one list the language, accessibility and phone checks walk.
+
+Each page names the actor of tests/matrix_world.py who sees it and its path, whose
+``{placeholders}`` are the world's values (ids, slugs). The world fills every one of them:
+a center with staff, reports and comments, a signed protocol version, a pending application.
+"""
+
+from dataclasses import dataclass
+
+#: Actor -> the e-mail address the matrix world gives them (to log in from a browser).
+EMAILS = {
+    "no_center": "outsider@example.org",
+    "viewer_a": "viewer.a@example.org",
+    "editor_a": "editor.a@example.org",
+    "focal_a": "focal.a@example.org",
+    "signatory_a": "signatory.a@example.org",
+    "admin": "admin@example.org",
+}
+
+
+@dataclass(frozen=True)
+class MainPage:
+    name: str
+    actor: str
+    path: str
+
+    def url(self, values: dict) -> str:
+        return self.path.format(**values)
+
+
+MAIN_PAGES = (
+    MainPage("home", "anonymous", "/"),
+    MainPage("directory", "anonymous", "/centers"),
+    MainPage("center", "anonymous", "/centers/{center_a}"),
+    MainPage("country", "anonymous", "/countries/{country}"),
+    MainPage("protocol", "anonymous", "/protocol"),
+    MainPage("version", "anonymous", "/protocol/v/{version}"),
+    MainPage("certificate", "anonymous", "/protocol/signatures/{seq}"),
+    MainPage("registry", "anonymous", "/protocol/registry"),
+    MainPage("notices", "anonymous", "/protocol/notices"),
+    MainPage("sections", "anonymous", "/sections"),
+    MainPage("section", "anonymous", "/sections/{section}"),
+    MainPage("report", "anonymous", "/reports/{report_public}"),
+    MainPage("search", "anonymous", "/search?q=energy"),
+    MainPage("login", "anonymous", "/auth/login"),
+    MainPage("register", "anonymous", "/auth/register"),
+    MainPage("reset", "anonymous", "/auth/reset"),
+    MainPage("apply", "no_center", "/apply"),
+    MainPage("profile", "viewer_a", "/auth/profile"),
+    MainPage("notifications", "focal_a", "/notifications"),
+    MainPage("staff", "focal_a", "/centers/{center_a}/staff"),
+    MainPage("report editor", "editor_a", "/reports/new"),
+    MainPage("admin queue", "admin", "/admin/applications"),
+    MainPage("center review", "admin", "/admin/centers/{pending}"),
+    MainPage("protocol versions", "admin", "/admin/protocol"),
+    MainPage("sections (admin)", "admin", "/admin/sections"),
+    MainPage("users", "admin", "/admin/users"),
+    MainPage("audit log", "admin", "/admin/audit"),
+)
+
+#: The signing page, for the screenshots: the signatory of the world's open version.
+SIGNING_PAGE = MainPage("signing", "signatory_a", "/protocol/v/{version}/sign")
