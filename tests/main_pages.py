@@ -7,6 +7,10 @@ a center with staff, reports and comments, a signed protocol version, a pending 
 
 from dataclasses import dataclass
 
+from sqlalchemy import update
+
+from turkicnet.extensions import db
+
 #: Actor -> the e-mail address the matrix world gives them (to log in from a browser).
 EMAILS = {
     "no_center": "outsider@example.org",
@@ -60,3 +64,31 @@ MAIN_PAGES = (
 
 #: The signing page, for the screenshots: the signatory of the world's open version.
 SIGNING_PAGE = MainPage("signing", "signatory_a", "/protocol/v/{version}/sign")
+
+
+def settled_cookies(app, cookies: dict) -> dict:
+    """Each actor's Cookie header once one page has shown the login's flash ("Welcome, …",
+    said in English when the world logged everyone in), so that pages are read without it."""
+    return {actor: _settled(app, cookie) for actor, cookie in cookies.items()}
+
+
+def _settled(app, cookie: str) -> str:
+    if not cookie:
+        return cookie
+    response = app.test_client(use_cookies=False).get("/notifications", headers={"Cookie": cookie})
+    response.close()
+    fresh = dict(part.split("=", 1) for part in cookie.split("; "))
+    for header in response.headers.getlist("Set-Cookie"):
+        name, value = header.split(";", 1)[0].split("=", 1)
+        fresh[name] = value
+    return "; ".join(f"{name}={value}" for name, value in fresh.items() if value)
+
+
+def choose_language(code: str) -> None:
+    """Make ``code`` the saved language of everyone in the world (the anonymous visitor's
+    comes from the switcher's cookie)."""
+    from turkicnet.auth.models import User
+
+    db.session.execute(update(User).values(preferred_language=code))
+    db.session.commit()
+    db.session.remove()

@@ -7,10 +7,10 @@ preference of everyone signed in, the switcher's cookie for the anonymous visito
 """
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from tests.interface_text import EnglishStrings, page_language, visible_text, without
-from tests.main_pages import MAIN_PAGES
+from tests.main_pages import MAIN_PAGES, choose_language, settled_cookies
 from tests.matrix_world import built_world
 from turkicnet.config import Defaults
 from turkicnet.core.languages import html_lang
@@ -22,22 +22,8 @@ LANGUAGES = [code for code in Defaults.LANGUAGES if code != "en"]
 @pytest.fixture(scope="module")
 def world(database_template, tmp_path_factory, ledger_key_file):
     with built_world(database_template, tmp_path_factory.mktemp("languages"), ledger_key_file) as built:
-        built.cookies = {actor: read_flashes(built.app, cookie) for actor, cookie in built.cookies.items()}
+        built.cookies = settled_cookies(built.app, built.cookies)
         yield built
-
-
-def read_flashes(app, cookie: str) -> str:
-    """The Cookie header after one page has shown the login's flash ("Welcome, …", said in
-    English when the world logged everyone in), so that the walk reads pages without it."""
-    if not cookie:
-        return cookie
-    response = app.test_client(use_cookies=False).get("/notifications", headers={"Cookie": cookie})
-    response.close()
-    fresh = dict(part.split("=", 1) for part in cookie.split("; "))
-    for header in response.headers.getlist("Set-Cookie"):
-        name, value = header.split(";", 1)[0].split("=", 1)
-        fresh[name] = value
-    return "; ".join(f"{name}={value}" for name, value in fresh.items() if value)
 
 
 def own_words() -> set[str]:
@@ -76,15 +62,6 @@ def _phrases(value) -> set[str]:
     return {value.strip()} if isinstance(value, str) and " " in value.strip() else set()
 
 
-def choose(code: str) -> None:
-    """Make ``code`` the saved language of everyone in the world."""
-    from turkicnet.auth.models import User
-
-    db.session.execute(update(User).values(preferred_language=code))
-    db.session.commit()
-    db.session.remove()
-
-
 def read(world, page, code: str) -> str:
     cookies = [f"{LANGUAGE_COOKIE}={code}", world.cookies[page.actor]]
     client = world.app.test_client(use_cookies=False)
@@ -99,7 +76,7 @@ def read(world, page, code: str) -> str:
 def test_no_main_page_shows_an_english_interface_string(world, code):
     english = EnglishStrings(code)
     names = own_words()
-    choose(code)
+    choose_language(code)
     try:
         problems = []
         for page in MAIN_PAGES:
@@ -110,5 +87,5 @@ def test_no_main_page_shows_an_english_interface_string(world, code):
             for msgid, around in english.found_in(without(visible_text(body), names)):
                 problems.append(f"{page.name} [{code}]: {msgid!r} in “{around}”")
     finally:
-        choose("en")
+        choose_language("en")
     assert not problems, f"{len(problems)} English strings on {code} pages:\n" + "\n".join(problems)
