@@ -7,7 +7,7 @@ a center with staff, reports and comments, a signed protocol version, a pending 
 
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from turkicnet.extensions import db
 
@@ -62,8 +62,9 @@ MAIN_PAGES = (
     MainPage("audit log", "admin", "/admin/audit"),
 )
 
-#: The signing page, for the screenshots: the signatory of the world's open version.
-SIGNING_PAGE = MainPage("signing", "signatory_a", "/protocol/v/{version}/sign")
+#: The signing page, for the screenshots, as a signatory whose center has not signed yet:
+#: B's editor, once :func:`let_b_sign` has let them sign for B.
+SIGNING_PAGE = MainPage("signing", "editor_b", "/protocol/v/{version}/sign")
 
 
 def settled_cookies(app, cookies: dict) -> dict:
@@ -82,6 +83,20 @@ def _settled(app, cookie: str) -> str:
         name, value = header.split(";", 1)[0].split("=", 1)
         fresh[name] = value
     return "; ".join(f"{name}={value}" for name, value in fresh.items() if value)
+
+
+def let_b_sign(world) -> None:
+    """Let B's editor sign for B (which has not signed the open version), through B's focal
+    point. (The world's golden copy does not know it: for walks that only read.)"""
+    from turkicnet.auth.models import User
+    from turkicnet.centers import services
+    from turkicnet.centers.models import Center
+
+    center_b = db.session.scalar(select(Center).where(Center.slug == world.values["center_b"]))
+    focal_b = db.session.scalar(select(User).where(User.email == "focal.b@example.org"))
+    editor_b = next(m for m in center_b.memberships if m.user.email == "editor.b@example.org")
+    services.change_staff(focal_b, editor_b, role="editor", can_sign=True)
+    db.session.remove()
 
 
 def choose_language(code: str) -> None:

@@ -14,7 +14,7 @@ import pytest
 
 from tests.browser.conftest import chromium, serving
 from tests.conftest import POSTGRES_URL
-from tests.main_pages import MAIN_PAGES, SIGNING_PAGE, choose_language, settled_cookies
+from tests.main_pages import MAIN_PAGES, SIGNING_PAGE, choose_language, let_b_sign, settled_cookies
 from tests.matrix_world import built_world
 from turkicnet.extensions import LANGUAGE_COOKIE
 
@@ -35,6 +35,7 @@ SHOWN = ("home", "protocol", "report")
 def world(database_template, tmp_path_factory, ledger_key_file):
     with built_world(database_template, tmp_path_factory.mktemp("browser"), ledger_key_file) as built:
         built.cookies = settled_cookies(built.app, built.cookies)
+        let_b_sign(built)
         yield built
 
 
