@@ -39,8 +39,9 @@ def page_language(page: str) -> str:
 
 
 def visible_text(page: str) -> str:
-    """The page's words in reading order, one space between blocks; content whose ``lang``
-    names another language than the page's is left out (a :data:`GAP` where it stood)."""
+    """The page's words in reading order, a line to each block (a phrase never runs from one
+    block into the next); content whose ``lang`` names another language than the page's is
+    left out (a :data:`GAP` where it stood)."""
     root = lxml_html.document_fromstring(page)
     language = _primary(root.get("lang", ""))
     pieces: list[str] = []
@@ -53,23 +54,24 @@ def visible_text(page: str) -> str:
             pieces.append(GAP)
             return
         if element.tag not in _INLINE:
-            pieces.append(" ")
+            pieces.append("\n")
         for name in _NAMES:
             if element.get(name):
-                pieces.append(f" {element.get(name)} ")
+                pieces.append(f"\n{element.get(name)}\n")
         if element.tag == "input" and element.get("type") in ("submit", "button", "reset"):
-            pieces.append(f" {element.get('value', '')} ")
+            pieces.append(f"\n{element.get('value', '')}\n")
         if element.text:
-            pieces.append(element.text)
+            pieces.append(_SPACE.sub(" ", element.text))
         for child in element:
             walk(child, inherited)
             if child.tail:
-                pieces.append(child.tail)
+                pieces.append(_SPACE.sub(" ", child.tail))
         if element.tag not in _INLINE:
-            pieces.append(" ")
+            pieces.append("\n")
 
     walk(root, language)
-    return _SPACE.sub(" ", "".join(pieces)).strip()
+    lines = (_SPACE.sub(" ", line).strip() for line in "".join(pieces).split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 _ADDRESS = re.compile(r"\b(?:https?://|mailto:)\S+|\S+@\S+\.\w+")
@@ -78,7 +80,7 @@ _ADDRESS = re.compile(r"\b(?:https?://|mailto:)\S+|\S+@\S+\.\w+")
 def without(text: str, names) -> str:
     """``text`` with every one of ``names`` (people's, centers', reports' own words), and every
     web and e-mail address, gapped out."""
-    for name in sorted(names, key=len, reverse=True):
+    for name in sorted({_SPACE.sub(" ", name).strip() for name in names}, key=len, reverse=True):
         text = text.replace(name, GAP)
     return _ADDRESS.sub(GAP, text)
 
@@ -131,7 +133,8 @@ class EnglishStrings:
         found = {}
         for msgid, (piece, pattern) in self.patterns.items():
             if piece in text and (match := pattern.search(text)):
-                found[msgid] = text[max(0, match.start() - 40) : match.end() + 40].replace(GAP, "…")
+                around = text[max(0, match.start() - 40) : match.end() + 40]
+                found[msgid] = around.replace(GAP, "…").replace("\n", " / ")
         kept: list[tuple[str, str]] = []
         for msgid in sorted(found, key=len, reverse=True):
             if not any(msgid in longer for longer, _around in kept):
