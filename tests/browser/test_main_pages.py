@@ -148,6 +148,25 @@ def test_no_main_page_is_wider_than_a_phone(visits, code):
     assert not too_wide, "Pages that scroll sideways on a 375 px phone:\n" + "\n".join(too_wide)
 
 
+def test_no_main_page_hides_a_table_past_the_edge_of_a_phone(visits):
+    """A table inside a sideways scroller leaves the page narrow but hides its last columns
+    (the staff page's Save and Remove): on a phone, data tables reflow into labelled rows."""
+    choose_language("en")
+    hidden = []
+    for main_page in MAIN_PAGES:
+        page = visits.open(main_page, PHONE, "en")
+        tables = page.evaluate(
+            """(limit) => [...document.querySelectorAll('table')]
+                .filter(t => t.getBoundingClientRect().right > limit + 1 || t.scrollWidth > t.clientWidth + 1)
+                .map(t => 'the table of ' + [...t.querySelectorAll('th')].slice(0, 3)
+                          .map(th => th.innerText.trim()).join(', ')
+                          + ' (' + Math.round(t.getBoundingClientRect().width) + ' px)')""",
+            PHONE["width"],
+        )
+        hidden += [f"{main_page.name}: {table}" for table in tables]
+    assert not hidden, "Tables wider than a 375 px phone:\n" + "\n".join(hidden)
+
+
 def _png_size(path: Path) -> tuple[int, int]:
     header = path.read_bytes()[:24]
     assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is no PNG"
