@@ -47,3 +47,35 @@ def country_name(country, locale=None) -> str:
     language = str(locale)
     named = _STATE_NAMES.get((language, code)) or locale.territories.get(code)
     return named or getattr(country, "name", code)
+
+
+#: Languages whose capital of ``i`` is the dotted ``İ``.
+_DOTTED_I = {"tr", "az"}
+
+
+def _standalone(name: str, language: str) -> str:
+    """A CLDR language name as it reads alone (a value, a menu entry): capitalised, as CLDR
+    writes most of them in the middle of a sentence ("английский")."""
+    if not name:
+        return name
+    first = "İ" if name[0] == "i" and language in _DOTTED_I else name[0].upper()
+    return first + name[1:]
+
+
+def language_name(code: str, locale=None) -> str:
+    """The name of the language ``code`` (a report's, a protocol text's) in the page's language,
+    from CLDR through Babel, as it reads alone; its own name when CLDR has none, else the code."""
+    from babel import Locale
+    from flask_babel import get_locale
+
+    locale = Locale.parse(locale) if locale is not None else (get_locale() or Locale("en"))
+    named = locale.languages.get(code)
+    if named:
+        return _standalone(named, locale.language)
+    return LANGUAGE_NAMES.get(code, code)
+
+
+def language_names(locale=None) -> dict[str, str]:
+    """Every language a text may be written in (:data:`LANGUAGE_NAMES`' codes and order),
+    named in the page's language."""
+    return {code: language_name(code, locale) for code in LANGUAGE_NAMES}

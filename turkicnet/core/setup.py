@@ -173,7 +173,7 @@ def _csrf_field(form):
 def register_template_helpers(app: Flask) -> None:
     """The helpers every template may use; features add their own in their ``init_app``."""
     from . import assets, notifications
-    from .languages import INTERFACE_LANGUAGES, LANGUAGE_NAMES, country_name, html_lang
+    from .languages import INTERFACE_LANGUAGES, country_name, html_lang, language_name, language_names
     from .permissions import current_viewer
     from .timeutil import utcnow
 
@@ -187,7 +187,8 @@ def register_template_helpers(app: Flask) -> None:
         csrf_field=_csrf_field,
         render_notification=notifications.render,
         now_utc=utcnow,
-        language_names=LANGUAGE_NAMES,
+        language_name=language_name,
+        language_names=language_names,
         current_viewer=current_viewer,
         database_unavailable=faults.database_unavailable,
     )

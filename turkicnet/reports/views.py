@@ -13,7 +13,7 @@ from ..core.converters import query_id
 from ..core.csrf import keeps_typed_input
 from ..core.errors import Conflict, NotFound, ValidationFailed
 from ..core.forms import ConfirmForm
-from ..core.languages import LANGUAGE_NAMES
+from ..core.languages import language_names
 from ..core.limits import per_account
 from ..core.markdown import render_markdown
 from ..core.pagination import page_number
@@ -42,7 +42,7 @@ def _filters(section_id=None) -> services.Filters:
 def _filter_context():
     return {
         "countries": center_services.list_countries(),
-        "languages": LANGUAGE_NAMES,
+        "languages": language_names(),
         "years": services.report_years(),
     }
 
@@ -203,7 +203,7 @@ def _report_form(formdata=None, report=None, lead_center_id=None):
         # A report keeps its section and co-authors even once retired or no longer members.
         sections=[s for s in services.list_sections() if s.active or (report and s.id == report.section_id)],
         centers=services.coauthor_candidates(exclude_center_id=lead_center_id, keep=report),
-        languages=LANGUAGE_NAMES,
+        languages=language_names(),
         topics=services.list_topics(),
         visibilities=VISIBILITY_LABELS,
     )
