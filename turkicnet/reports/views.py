@@ -3,6 +3,7 @@
 import uuid
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 from wtforms import SelectChoice
@@ -132,7 +133,7 @@ def _citing(report) -> dict:
         return {"citable": False}
     return {
         "citable": True,
-        "cite_as": citations.cite_as(report),
+        "cite_as": citations.cite_as(report, str(get_locale() or "en")),
         "highwire_tags": citations.highwire_tags(report),
         "json_ld": script_json(citations.report_json_ld(report)),
     }
