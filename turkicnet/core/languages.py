@@ -70,6 +70,11 @@ def language_name(code: str, locale=None) -> str:
 
     locale = Locale.parse(locale) if locale is not None else (get_locale() or Locale("en"))
     named = locale.languages.get(code)
+    if not named and "_" in code:  # an interface language with its script: uz_Latn
+        try:
+            named = Locale.parse(code).get_display_name(locale)
+        except (ValueError, LookupError):
+            named = None
     if named:
         return _standalone(named, locale.language)
     return LANGUAGE_NAMES.get(code, code)

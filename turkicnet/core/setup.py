@@ -172,7 +172,7 @@ def _csrf_field(form):
 
 def register_template_helpers(app: Flask) -> None:
     """The helpers every template may use; features add their own in their ``init_app``."""
-    from . import assets, notifications
+    from . import assets, audit_text, notifications
     from .languages import INTERFACE_LANGUAGES, country_name, html_lang, language_name, language_names
     from .permissions import current_viewer
     from .timeutil import utcnow
@@ -189,6 +189,10 @@ def register_template_helpers(app: Flask) -> None:
         now_utc=utcnow,
         language_name=language_name,
         language_names=language_names,
+        audit_action_label=audit_text.action_label,
+        audit_target=audit_text.target_text,
+        audit_details=audit_text.details,
+        audit_code=audit_text.as_code,
         current_viewer=current_viewer,
         database_unavailable=faults.database_unavailable,
     )
