@@ -13,7 +13,7 @@ from turkicnet.extensions import db
 
 def rows(page: str) -> list[str]:
     """The actions listed, top to bottom."""
-    return re.findall(r"<td[^>]*><code>([^<]+)</code></td>", page)
+    return re.findall(r'<td[^>]*>(?:[^<]*<br><small>)?<code lang="zxx" translate="no">([^<]+)</code>', page)
 
 
 def audit(client, query: str):

@@ -67,7 +67,7 @@ def test_the_admin_accepts_a_change_and_the_profile_shows_it(
     assert "Uzbekistan" in text_of(client.get(f"/centers/{center.slug}"))
     assert "Change of official details to review" not in page
     # The audit trail on the page says what changed, old → new.
-    assert "Country: KZ → UZ" in html.unescape(page)
+    assert "Country: Kazakhstan → Uzbekistan" in html.unescape(page)
     assert audit_rows("centers.accept_change", center)
     assert "was accepted" in mails_to(focal_point_of.email)[-1].subject
 

@@ -9,7 +9,7 @@ def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from ..auth import sessions
-    from ..core import inventory, mail, notifications
+    from ..core import audit, inventory, mail, notifications
     from . import labels, services
     from . import permissions as center_permissions
     from .models import Center
@@ -19,6 +19,11 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     sessions.refuse_remember_me_for(may_sign_for_a_center)
     notifications.register_kinds(labels.NOTICES)
+    audit.register_vocabulary(
+        actions=labels.AUDIT_ACTIONS,
+        targets=labels.AUDIT_TARGETS, details=labels.AUDIT_DETAILS, values=labels.AUDIT_VALUES,
+        changes=labels.FIELD_LABELS, codes=("slug",),
+    )
     mail.register_category("center_decisions")
     inventory.register_file_source("centers.letters", services.letter_files)
     inventory.register_count("centers", _l("centers"), Center)

@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
+from ..core.languages import country_name
 from .models import CenterKind, CenterStatus, Role
 
 ROLE_LABELS = {
@@ -76,4 +77,65 @@ NOTICES = {
 OPTIONAL_MAIL = {
     "join_requests": _l("Requests to join my center"),
     "staff_changes": _l("Changes to my role and my center's staff"),
+}
+
+
+#: How this feature's audit events read to an admin (registered with core.audit).
+AUDIT_ACTIONS = {
+    "centers.apply": _l("Applied for membership"),
+    "centers.resubmit": _l("Application resubmitted"),
+    "centers.approve": _l("Application approved"),
+    "centers.request_changes": _l("Changes to the application requested"),
+    "centers.reject": _l("Application rejected"),
+    "centers.suspend": _l("Center suspended"),
+    "centers.reinstate": _l("Center reinstated"),
+    "centers.withdraw": _l("Center withdrawn from the network"),
+    "centers.message": _l("Message in the application thread"),
+    "centers.update": _l("Center details updated"),
+    "centers.request_change": _l("Change to the official details requested"),
+    "centers.accept_change": _l("Change to the official details accepted"),
+    "centers.decline_change": _l("Change to the official details declined"),
+    "centers.request_join": _l("Asked to join the center"),
+    "centers.accept_join": _l("Request to join accepted"),
+    "centers.decline_join": _l("Request to join declined"),
+    "centers.invite": _l("Staff member invited"),
+    "centers.revoke_invitation": _l("Invitation revoked"),
+    "centers.accept_invitation": _l("Invitation accepted"),
+    "centers.change_staff": _l("Staff member's role changed"),
+    "centers.remove_staff": _l("Staff member removed"),
+    "centers.leave": _l("Left the center's staff"),
+    "centers.make_primary": _l("Primary focal point changed"),
+    "centers.create_token": _l("Center API token created"),
+    "centers.revoke_token": _l("Center API token revoked"),
+}
+AUDIT_TARGETS = {
+    "center": _l("Center"),
+    "membership": _l("Staff membership"),
+    "joinrequest": _l("Request to join"),
+    "invitation": _l("Invitation"),
+    "centerchangerequest": _l("Change request"),
+    "applicationmessage": _l("Message"),
+}
+AUDIT_DETAILS = {
+    **FIELD_LABELS,
+    "slug": _l("Address of the center's page"),
+    "center": _l("Center"),
+    "center_id": _l("Center"),
+    "role": _l("Role"),
+    "from_role": _l("Former role"),
+    "can_sign": _l("May sign for the center"),
+    "from_status": _l("Former status"),
+    "to_status": _l("New status"),
+    "note": _l("Note"),
+    "change_request": _l("Change request"),
+    "invitation_id": _l("Invitation"),
+    "successor_id": _l("New primary focal point (account)"),
+}
+AUDIT_VALUES = {
+    "role": ROLE_LABELS,
+    "from_role": ROLE_LABELS,
+    "from_status": STATUS_LABELS,
+    "to_status": STATUS_LABELS,
+    "kind": KIND_LABELS,
+    "country_code": country_name,
 }

@@ -69,19 +69,41 @@ def country_name(country, locale=None) -> str:
     return named or getattr(country, "name", code)
 
 
+#: Languages whose capital of ``i`` is the dotted ``İ``.
+_DOTTED_I = {"tr", "az"}
+
+
+def _standalone(name: str, language: str) -> str:
+    """A CLDR language name as it reads alone (a value, a menu entry): capitalised, as CLDR
+    writes most of them in the middle of a sentence ("английский")."""
+    if not name:
+        return name
+    first = "İ" if name[0] == "i" and language in _DOTTED_I else name[0].upper()
+    return first + name[1:]
+
+
 def language_name(code: str, locale=None) -> str:
-    """A language's name in the page's language (CLDR, through Babel), its first letter a
-    capital (CLDR writes ``турецкий``, ``türkçe``), else its own name as :data:`LANGUAGE_NAMES`
-    has it. ``uz_Latn`` is named as Uzbek."""
+    """The name of the language ``code`` (a report's, a protocol text's) in the page's language,
+    from CLDR through Babel, as it reads alone; its own name when CLDR has none, else the code."""
     from babel import Locale
     from flask_babel import get_locale
 
     locale = Locale.parse(locale) if locale is not None else (get_locale() or Locale("en"))
-    base = str(code).split("_")[0].split("-")[0]
-    named = locale.languages.get(base)
-    if not named:
-        return LANGUAGE_NAMES.get(base, code)
-    return named[:1].upper() + named[1:]
+    named = locale.languages.get(code)
+    if not named and "_" in code:  # an interface language with its script: uz_Latn
+        try:
+            named = Locale.parse(code).get_display_name(locale)
+        except (ValueError, LookupError):
+            named = None
+    if named:
+        return _standalone(named, locale.language)
+    return LANGUAGE_NAMES.get(code, code)
+
+
+def language_names(locale=None) -> dict[str, str]:
+    """Every language a text may be written in (:data:`LANGUAGE_NAMES`' codes and order),
+    named in the page's language."""
+    return {code: language_name(code, locale) for code in LANGUAGE_NAMES}
 
 
 def file_size(num_bytes: int, locale=None) -> str:

@@ -173,7 +173,7 @@ def _csrf_field(form):
 
 def register_template_helpers(app: Flask) -> None:
     """The helpers every template may use; features add their own in their ``init_app``."""
-    from . import assets, notifications
+    from . import assets, audit_text, notifications
     from .forms import form_failed
     from .languages import (
         INTERFACE_LANGUAGES,
@@ -183,6 +183,7 @@ def register_template_helpers(app: Flask) -> None:
         file_size,
         html_lang,
         language_name,
+        language_names,
         national_lang,
     )
     from .permissions import current_viewer
@@ -202,8 +203,13 @@ def register_template_helpers(app: Flask) -> None:
         form_failed=form_failed,
         render_notification=notifications.render,
         now_utc=utcnow,
-        language_names=LANGUAGE_NAMES,
+        own_language_names=LANGUAGE_NAMES,
         language_name=language_name,
+        language_names=language_names,
+        audit_action_label=audit_text.action_label,
+        audit_target=audit_text.target_text,
+        audit_details=audit_text.details,
+        audit_code=audit_text.as_code,
         current_viewer=current_viewer,
         database_unavailable=faults.database_unavailable,
     )

@@ -7,7 +7,7 @@ def init_app(app: Flask) -> None:
     """The protocol pages and CLI, how a viewer's standing is read, the labels templates show."""
     from flask_babel import lazy_gettext as _l
 
-    from ..core import inventory
+    from ..core import audit, inventory
     from ..core.permissions import set_viewer_builder
     from . import keys, labels, standing
     from .cli import protocol_cli
@@ -17,6 +17,10 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(protocol_cli)
     set_viewer_builder(standing.viewer_for)
+    audit.register_vocabulary(
+        actions=labels.AUDIT_ACTIONS, targets=labels.AUDIT_TARGETS, details=labels.AUDIT_DETAILS,
+        codes=("hash", "sha256", "text_sha256"),
+    )
     inventory.register_count("ledger_entries", _l("signatures and withdrawals (ledger entries)"), LedgerEntry)
     if app.config["PRODUCTION"]:
         keys.load_at_start(app)

@@ -22,6 +22,34 @@ STANDING_LABELS = {
 }
 
 
+#: How this feature's audit events read to an admin (registered with core.audit).
+AUDIT_ACTIONS = {
+    "protocol.create_version": _l("Protocol version created"),
+    "protocol.update_version": _l("Protocol version updated"),
+    "protocol.save_text": _l("Protocol text saved"),
+    "protocol.delete_text": _l("Protocol text removed"),
+    "protocol.open": _l("Protocol version opened for signature"),
+    "protocol.sign": _l("Protocol signed"),
+    "protocol.withdraw": _l("Signature withdrawn"),
+    "protocol.supersede": _l("Protocol version superseded"),
+    "protocol.enter_into_force": _l("Protocol version entered into force"),
+}
+AUDIT_TARGETS = {
+    "protocolversion": _l("Protocol version"),
+    "protocoltext": _l("Protocol text"),
+    "ledgerentry": _l("Ledger entry"),
+}
+AUDIT_DETAILS = {
+    "number": _l("Version"),
+    "version": _l("Version"),
+    "by": _l("Superseded by version"),
+    "seq": _l("Ledger entry"),
+    "hash": _l("Fingerprint of the ledger entry"),
+    "sha256": _l("Fingerprint of the text"),
+    "text_sha256": _l("Fingerprint of the texts"),
+}
+
+
 def readable_stamp(stamp: str) -> str:
     """A ledger time (``2026-11-29T10:00:00Z``) as people read it: ``2026-11-29 10:00:00 UTC``."""
     return stamp.replace("T", " ").replace("Z", " UTC")

@@ -7,7 +7,7 @@ def init_app(app: Flask) -> None:
     """The section and report pages, this feature's notices, mail and stored files."""
     from flask_babel import lazy_gettext as _l
 
-    from ..core import inventory, mail, notifications
+    from ..core import audit, inventory, mail, notifications
     from ..core.markdown import markdown_text
     from . import labels, services
     from . import permissions as report_permissions
@@ -16,6 +16,10 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     notifications.register_kinds(labels.NOTICES)
+    audit.register_vocabulary(
+        actions=labels.AUDIT_ACTIONS, targets=labels.AUDIT_TARGETS, details=labels.AUDIT_DETAILS,
+        values=labels.AUDIT_VALUES,
+    )
     inventory.register_file_source("reports.files", services.stored_files)
     inventory.register_count("reports", _l("reports"), Report)
     for category, label in labels.OPTIONAL_MAIL.items():

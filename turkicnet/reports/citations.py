@@ -8,9 +8,20 @@ A report is a technical report (a working paper) of its lead center. Every absol
 import html
 import json
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
-from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+from citeproc import (
+    LOCALES_PATH,
+    Citation,
+    CitationItem,
+    CitationStylesBibliography,
+    CitationStylesStyle,
+    formatter,
+)  # fmt: skip
 from citeproc.source.json import CiteProcJSON
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from ..core.markdown import markdown_text
@@ -165,17 +176,54 @@ def _escaped(value):
     return value
 
 
-def cite_as(report: Report) -> Markup:
-    """The reference in :data:`CITE_STYLE`, as HTML.
+#: The CSL locale for the languages citeproc-py ships none of.
+FALLBACK_CSL_LOCALE = "en-US"
+
+
+@cache
+def csl_locale(language: str) -> str:
+    """The CSL locale citeproc-py ships for an interface language (``ru`` → ``ru-RU``, as CSL's
+    own list of primary dialects says), else :data:`FALLBACK_CSL_LOCALE`."""
+    primary = str(language).replace("_", "-").split("-", 1)[0].lower()
+    with open(Path(LOCALES_PATH) / "locales.json", encoding="utf-8") as listing:
+        dialect = json.load(listing)["primary-dialects"].get(primary)
+    if dialect and (Path(LOCALES_PATH) / f"locales-{dialect}.xml").is_file():
+        return dialect
+    return FALLBACK_CSL_LOCALE
+
+
+@dataclass(frozen=True)
+class CiteAs:
+    """The reference as HTML, and the language (a BCP 47 tag) its words are in."""
+
+    html: Markup
+    language: str
+
+    def __html__(self) -> str:
+        return self.html
+
+    def __str__(self) -> str:
+        return str(self.html)
+
+
+def cite_as(report: Report, language: str = "en") -> CiteAs:
+    """The reference in :data:`CITE_STYLE`, as HTML, in the words of ``language`` (an interface
+    language) where citeproc-py has a CSL locale for it, else in English.
 
     citeproc-py's HTML formatter escapes the style's own words but not the report's values, so
     every value is escaped before it goes in; what comes out is safe to mark.
     """
-    item = _escaped({k: v for k, v in csl_item(report).items() if k != "abstract"})
-    style = CitationStylesStyle(CITE_STYLE, validate=False)
+    locale = csl_locale(language)
+    item = {k: v for k, v in csl_item(report).items() if k != "abstract"}
+    # The kind of document reads in the reference's language, like the style's own words.
+    with force_locale(language if locale != FALLBACK_CSL_LOCALE else "en"):
+        item["genre"] = _("Working paper")
+    item = _escaped(item)
+    style = CitationStylesStyle(CITE_STYLE, locale=locale, validate=False)
     bibliography = CitationStylesBibliography(style, CiteProcJSON([item]), formatter.html)
     bibliography.register(Citation([CitationItem(item["id"])]))
-    return Markup("".join(str(entry) for entry in bibliography.bibliography()))  # noqa: S704
+    rendered = Markup("".join(str(entry) for entry in bibliography.bibliography()))  # noqa: S704
+    return CiteAs(rendered, locale)
 
 
 def highwire_tags(report: Report) -> list[tuple[str, str]]:

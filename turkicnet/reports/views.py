@@ -3,6 +3,7 @@
 import uuid
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 from wtforms import SelectChoice
@@ -13,7 +14,7 @@ from ..core.converters import query_id
 from ..core.csrf import keeps_typed_input
 from ..core.errors import Conflict, NotFound, ValidationFailed
 from ..core.forms import ConfirmForm
-from ..core.languages import LANGUAGE_NAMES
+from ..core.languages import language_names
 from ..core.limits import per_account
 from ..core.markdown import render_markdown
 from ..core.pagination import page_number
@@ -42,7 +43,7 @@ def _filters(section_id=None) -> services.Filters:
 def _filter_context():
     return {
         "countries": center_services.list_countries(),
-        "languages": LANGUAGE_NAMES,
+        "languages": language_names(),
         "years": services.report_years(),
     }
 
@@ -132,7 +133,7 @@ def _citing(report) -> dict:
         return {"citable": False}
     return {
         "citable": True,
-        "cite_as": citations.cite_as(report),
+        "cite_as": citations.cite_as(report, str(get_locale() or "en")),
         "highwire_tags": citations.highwire_tags(report),
         "json_ld": script_json(citations.report_json_ld(report)),
     }
@@ -203,7 +204,7 @@ def _report_form(formdata=None, report=None, lead_center_id=None):
         # A report keeps its section and co-authors even once retired or no longer members.
         sections=[s for s in services.list_sections() if s.active or (report and s.id == report.section_id)],
         centers=services.coauthor_candidates(exclude_center_id=lead_center_id, keep=report),
-        languages=LANGUAGE_NAMES,
+        languages=language_names(),
         topics=services.list_topics(),
         visibilities=VISIBILITY_LABELS,
     )

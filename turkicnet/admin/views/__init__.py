@@ -14,7 +14,7 @@ from ...centers.models import CenterStatus
 from ...core.csrf import keeps_typed_input
 from ...core.errors import InvalidState, ValidationFailed
 from ...core.forms import ConfirmForm, without_control_characters
-from ...core.languages import LANGUAGE_NAMES, country_name
+from ...core.languages import country_name, language_names
 from ...core.markdown import render_markdown
 from ...core.pagination import page_number
 from ...core.permissions import current_viewer, require
@@ -239,7 +239,7 @@ def protocol_text(number: int):
     language = without_control_characters(request.values.get("language", "en"))[:16]
     existing = version.text(language)
     form = TextForm(formdata=None, obj=existing) if request.method == "GET" else TextForm()
-    form.set_languages(LANGUAGE_NAMES)
+    form.set_languages(language_names())
     if request.method == "GET":
         form.language.data = language
         if existing is None:
