@@ -339,7 +339,7 @@ def test_admin_writes_previews_and_opens_a_version_through_the_screens(client, l
     number = int(re.search(r"/admin/protocol/v/(\d+)$", response.headers["Location"]).group(1))
     preview = client.post(
         f"/admin/protocol/v/{number}/text",
-        data={"language": "en", "body": "# Title\n\n<script>alert(1)</script>**bold**", "authentic": "y",
+        data={"language": "en", "body": "# Title\n\n<script>alert(1)</script>\n\n**bold**", "authentic": "y",
               "preview": "1"},
     )  # fmt: skip
     page = preview.get_data(as_text=True)

@@ -8,6 +8,7 @@ def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from ..core import audit, inventory
+    from ..core.languages import language_name
     from ..core.permissions import set_viewer_builder
     from . import keys, labels, standing
     from .cli import protocol_cli
@@ -19,7 +20,7 @@ def init_app(app: Flask) -> None:
     set_viewer_builder(standing.viewer_for)
     audit.register_vocabulary(
         actions=labels.AUDIT_ACTIONS, targets=labels.AUDIT_TARGETS, details=labels.AUDIT_DETAILS,
-        codes=("hash", "sha256", "text_sha256"),
+        codes=("hash", "sha256", "text_sha256"), values={"read": language_name},
     )
     inventory.register_count("ledger_entries", _l("signatures and withdrawals (ledger entries)"), LedgerEntry)
     if app.config["PRODUCTION"]:

@@ -47,6 +47,7 @@ AUDIT_DETAILS = {
     "hash": _l("Fingerprint of the ledger entry"),
     "sha256": _l("Fingerprint of the text"),
     "text_sha256": _l("Fingerprint of the texts"),
+    "read": _l("Text read before signing"),
 }
 
 
