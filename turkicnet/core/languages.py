@@ -47,3 +47,19 @@ def country_name(country, locale=None) -> str:
     language = str(locale)
     named = _STATE_NAMES.get((language, code)) or locale.territories.get(code)
     return named or getattr(country, "name", code)
+
+
+def localized(record, field: str, locale=None) -> str:
+    """``record.<field>`` in the page's language: the record's ``translations``
+    (``{"ru": {"title": "…"}}``, read with the row) for that language, else the English column.
+    Used for data the interface shows as its own words: sections, topics, events."""
+    english = getattr(record, field)
+    if locale is None:
+        from flask_babel import get_locale
+
+        locale = get_locale()
+    language = str(locale or "en")
+    if language == "en":
+        return english
+    translated = ((getattr(record, "translations", None) or {}).get(language) or {}).get(field)
+    return translated or english

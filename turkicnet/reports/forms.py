@@ -18,6 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..core.converters import parse_id
 from ..core.forms import Form
+from ..core.languages import localized
 
 
 class ReportForm(Form):
@@ -76,12 +77,12 @@ class ReportForm(Form):
         return parse_id(self.lock_version.data) or 0
 
     def set_choices(self, *, sections, centers, languages, topics, visibilities) -> None:
-        self.section_id.choices = [SelectChoice(s.id, s.title) for s in sections]
+        self.section_id.choices = [SelectChoice(s.id, localized(s, "title")) for s in sections]
         self.coauthor_center_ids.choices = [
             SelectChoice(c.id, f"{c.name} ({c.country_code})") for c in centers
         ]
         self.language.choices = [SelectChoice(code, name) for code, name in languages.items()]
-        self.topic_ids.choices = [SelectChoice(t.id, t.title) for t in topics]
+        self.topic_ids.choices = [SelectChoice(t.id, localized(t, "title")) for t in topics]
         self.visibility.choices = [SelectChoice(v.value, str(label)) for v, label in visibilities.items()]
 
 
