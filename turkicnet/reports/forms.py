@@ -18,7 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..core.converters import parse_id
 from ..core.forms import Form
-from ..core.languages import localized
+from ..core.languages import INTERFACE_LANGUAGES, localized
 
 
 class ReportForm(Form):
@@ -97,9 +97,33 @@ class CommentForm(Form):
 
 
 class SectionForm(Form):
+    """English title and description (required: the fallback), and optionally both in each
+    other interface language as ``title_<code>`` and ``description_<code>``."""
+
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     event_id = SelectField(_l("Event"), coerce=int, validators=[Optional()])
+
+    def translations(self) -> dict[str, dict[str, str]]:
+        """What was typed for the other languages: ``{"ru": {"title": …, "description": …}}``."""
+        return {
+            code: {name: self[f"{name}_{code}"].data or "" for name in ("title", "description")}
+            for code in TRANSLATED_LANGUAGES
+        }
+
+    def fill_translations(self, section) -> None:
+        """Show ``section``'s stored translations in the fields."""
+        for code in TRANSLATED_LANGUAGES:
+            for name in ("title", "description"):
+                self[f"{name}_{code}"].data = ((section.translations or {}).get(code) or {}).get(name, "")
+
+
+#: The interface languages a section's words may be given in besides English.
+TRANSLATED_LANGUAGES = [code for code in INTERFACE_LANGUAGES if code != "en"]
+for _code in TRANSLATED_LANGUAGES:
+    setattr(SectionForm, f"title_{_code}", StringField(_l("Title"), validators=[Optional(), Length(max=200)]))
+    setattr(SectionForm, f"description_{_code}",
+            TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)]))
 
 
 class EventForm(Form):

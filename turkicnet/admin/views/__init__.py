@@ -324,7 +324,7 @@ def sections():
         try:
             report_services.create_section(
                 current_viewer(), title=form.title.data, description=form.description.data or "",
-                event_id=form.event_id.data or None,
+                event_id=form.event_id.data or None, translations=form.translations(),
             )  # fmt: skip
         except ValidationFailed as error:
             attach_error(form, error)
@@ -359,11 +359,12 @@ def section(slug: str):
     form = _section_form(request.form if request.method == "POST" else None, obj=section)
     if request.method == "GET":
         form.event_id.data = section.event_id or 0
+        form.fill_translations(section)
     if form.validate_on_submit():
         try:
             report_services.update_section(
                 current_viewer(), section, title=form.title.data, description=form.description.data or "",
-                event_id=form.event_id.data or None,
+                event_id=form.event_id.data or None, translations=form.translations(),
             )  # fmt: skip
         except ValidationFailed as error:
             attach_error(form, error)

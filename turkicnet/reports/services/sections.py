@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -40,8 +41,25 @@ def _clean_title(title: str) -> str:
     return title
 
 
-def create_section(actor: Actor, *, title: str, description: str, event_id: int | None) -> Section:
+def _clean_translations(translations: dict | None) -> dict[str, dict[str, str]]:
+    """The other languages' title and description, trimmed; empty ones left out (English is
+    the fallback); a language the interface does not speak refused."""
+    cleaned = {}
+    for language, fields in (translations or {}).items():
+        if language not in current_app.config["LANGUAGES"] or language == "en":
+            raise ValidationFailed("title", _("Translations can only be given in the interface's languages."))
+        kept = {"title": normalise_line(fields.get("title", "")),
+                "description": normalise_block(fields.get("description", ""))}
+        if kept := {name: text for name, text in kept.items() if text}:
+            cleaned[language] = kept
+    return cleaned
+
+
+def create_section(
+    actor: Actor, *, title: str, description: str, event_id: int | None, translations: dict | None = None
+) -> Section:
     """Add a section at the end of the list; its slug is made from the title, once.
+    ``translations``: ``{language: {"title": …, "description": …}}`` for the other languages.
 
     :raises PermissionDenied: unless an admin
     :raises ValidationFailed: for an empty title
@@ -54,14 +72,19 @@ def create_section(actor: Actor, *, title: str, description: str, event_id: int 
         section = Section(slug=unique_slug(Section.slug, slugify(title)), position=position)
         db.session.add(section)
         section.title, section.description, section.event_id = title, normalise_block(description), event_id
-        audit.record(actor, "reports.save_section", section, slug=section.slug)
+        if translations is not None:
+            section.translations = _clean_translations(translations)
+        audit.record(actor, "reports.save_section", section, slug=section.slug,
+                     languages=sorted(section.translations or {}))
         return section
 
 
 def update_section(
-    actor: Actor, section: Section, *, title: str, description: str, event_id: int | None
+    actor: Actor, section: Section, *, title: str, description: str, event_id: int | None,
+    translations: dict | None = None,
 ) -> Section:
-    """Edit a section's title, description and event; its slug stays as it was made.
+    """Edit a section's title, description, their translations (``None``: kept as they are) and
+    event; its slug stays as it was made.
 
     :raises PermissionDenied: unless an admin
     :raises ValidationFailed: for an empty title
@@ -71,7 +94,10 @@ def update_section(
         require(is_admin(actor))
         title = _clean_title(title)
         section.title, section.description, section.event_id = title, normalise_block(description), event_id
-        audit.record(actor, "reports.save_section", section, slug=section.slug)
+        if translations is not None:
+            section.translations = _clean_translations(translations)
+        audit.record(actor, "reports.save_section", section, slug=section.slug,
+                     languages=sorted(section.translations or {}))
         return section
 
 
