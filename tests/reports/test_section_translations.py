@@ -109,11 +109,13 @@ def test_an_admin_gives_a_section_its_titles_in_other_languages(app, client, log
     })  # fmt: skip
     assert response.status_code == 302
     section = db.session.scalars(db.select(Section).where(Section.slug == PRIORITIES)).one()
-    assert section.translations == {
-        "ru": {"title": "Национальные приоритеты развития", "description": "Пятилетние планы."},
-        "tr": {"title": "Ulusal kalkınma öncelikleri"},
-    }
-    assert audit_rows("reports.save_section")[-1].details["languages"] == ["ru", "tr"]
+    assert section.translations["ru"] == {"title": "Национальные приоритеты развития",
+                                          "description": "Пятилетние планы."}
+    assert section.translations["tr"] == {"title": "Ulusal kalkınma öncelikleri"}
+    assert "kk" not in section.translations  # sent empty: English it is
+    # Languages whose fields were not sent at all keep what they had.
+    assert section.translations["uz_Latn"]["title"].startswith("Turkiy davlatlarning milliy")
+    assert audit_rows("reports.save_section")[-1].details["languages"] == ["kk", "ru", "tr"]
     visitor = app.test_client()
     kazakh = _page(visitor, f"/sections/{PRIORITIES}", "kk")
     assert "<h1>National development priorities of Turkic countries</h1>" in kazakh

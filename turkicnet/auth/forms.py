@@ -71,6 +71,7 @@ class ProfileForm(Form):
     time_zone = SelectField(
         _l("Time zone"),
         choices=[SelectChoice(zone, label) for zone, label in TIME_ZONES.items()],
+        validators=[Optional()],  # a form sent without it keeps the zone as it was
         description=_l("The times on the site and in your e-mails are shown in it."),
     )
 

@@ -265,7 +265,7 @@ def update_profile():
                 full_name=form.full_name.data,
                 position=form.position.data or "",
                 preferred_language=form.preferred_language.data,
-                time_zone=form.time_zone.data,
+                time_zone=form.time_zone.data or None,
             )
         except ValidationFailed as error:
             attach_error(form, error)

@@ -105,10 +105,12 @@ class SectionForm(Form):
     event_id = SelectField(_l("Event"), coerce=int, validators=[Optional()])
 
     def translations(self) -> dict[str, dict[str, str]]:
-        """What was typed for the other languages: ``{"ru": {"title": …, "description": …}}``."""
+        """What was sent for the other languages: ``{"ru": {"title": …, "description": …}}``; a
+        language whose fields were not sent at all is left out (and kept as it was)."""
         return {
             code: {name: self[f"{name}_{code}"].data or "" for name in ("title", "description")}
             for code in TRANSLATED_LANGUAGES
+            if any(self[f"{name}_{code}"].raw_data for name in ("title", "description"))
         }
 
     def fill_translations(self, section) -> None:

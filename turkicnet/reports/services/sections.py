@@ -42,7 +42,7 @@ def _clean_title(title: str) -> str:
 
 
 def _clean_translations(translations: dict | None) -> dict[str, dict[str, str]]:
-    """The other languages' title and description, trimmed; empty ones left out (English is
+    """The given languages' title and description, trimmed, empty fields left out (English is
     the fallback); a language the interface does not speak refused."""
     cleaned = {}
     for language, fields in (translations or {}).items():
@@ -50,9 +50,17 @@ def _clean_translations(translations: dict | None) -> dict[str, dict[str, str]]:
             raise ValidationFailed("title", _("Translations can only be given in the interface's languages."))
         kept = {"title": normalise_line(fields.get("title", "")),
                 "description": normalise_block(fields.get("description", ""))}
-        if kept := {name: text for name, text in kept.items() if text}:
-            cleaned[language] = kept
+        cleaned[language] = {name: text for name, text in kept.items() if text}
     return cleaned
+
+
+def _set_translations(actor, section: Section, translations: dict | None) -> None:
+    """Replace the languages given (one given empty is dropped), keep the others; audited."""
+    cleaned = _clean_translations(translations)
+    merged = {**(section.translations or {}), **cleaned}
+    section.translations = {language: fields for language, fields in merged.items() if fields}
+    audit.record(actor, "reports.save_section", section, slug=section.slug,
+                 **({"languages": sorted(cleaned)} if cleaned else {}))
 
 
 def create_section(
@@ -72,10 +80,7 @@ def create_section(
         section = Section(slug=unique_slug(Section.slug, slugify(title)), position=position)
         db.session.add(section)
         section.title, section.description, section.event_id = title, normalise_block(description), event_id
-        if translations is not None:
-            section.translations = _clean_translations(translations)
-        audit.record(actor, "reports.save_section", section, slug=section.slug,
-                     languages=sorted(section.translations or {}))
+        _set_translations(actor, section, translations)
         return section
 
 
@@ -83,8 +88,8 @@ def update_section(
     actor: Actor, section: Section, *, title: str, description: str, event_id: int | None,
     translations: dict | None = None,
 ) -> Section:
-    """Edit a section's title, description, their translations (``None``: kept as they are) and
-    event; its slug stays as it was made.
+    """Edit a section's title, description, event and the translations of the languages given
+    (the others kept as they are); its slug stays as it was made.
 
     :raises PermissionDenied: unless an admin
     :raises ValidationFailed: for an empty title
@@ -94,10 +99,7 @@ def update_section(
         require(is_admin(actor))
         title = _clean_title(title)
         section.title, section.description, section.event_id = title, normalise_block(description), event_id
-        if translations is not None:
-            section.translations = _clean_translations(translations)
-        audit.record(actor, "reports.save_section", section, slug=section.slug,
-                     languages=sorted(section.translations or {}))
+        _set_translations(actor, section, translations)
         return section
 
 
