@@ -14,7 +14,7 @@ from ...centers.models import CenterStatus
 from ...core.csrf import keeps_typed_input
 from ...core.errors import InvalidState, ValidationFailed
 from ...core.forms import ConfirmForm, without_control_characters
-from ...core.languages import LANGUAGE_NAMES, country_name
+from ...core.languages import LANGUAGE_NAMES, country_name, localized
 from ...core.markdown import render_markdown
 from ...core.pagination import page_number
 from ...core.permissions import current_viewer, require
@@ -299,7 +299,8 @@ def protocol_open(number: int):
 def _section_form(formdata=None, obj=None):
     form = SectionForm(formdata=formdata, obj=obj)
     form.event_id.choices = [SelectChoice(0, _("No event"))] + [
-        SelectChoice(event.id, f"{event.title}, {event.city} {event.starts_on.year}")
+        SelectChoice(event.id, f"{localized(event, 'title')}, {localized(event, 'city')} "
+                               f"{event.starts_on.year}")
         for event in report_services.list_events()
     ]
     return form
