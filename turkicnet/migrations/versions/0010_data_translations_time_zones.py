@@ -107,6 +107,8 @@ LANGUAGES = ("tr", "ru", "kk", "uz_Latn", "az", "ky")
 
 
 def upgrade():
+    # Columns only, so SQLite's batch mode alters the tables in place: copying ``sections`` or
+    # ``users`` would drop and re-create them, and what references them would cascade.
     for table in ('events', 'sections', 'topics'):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column('translations', sa.JSON(), nullable=False, server_default='{}'))
@@ -130,9 +132,7 @@ def _seed():
 
 
 def downgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_column('time_zone')
+    # Outside batch mode for the same reason: SQLite (3.35 and later) drops a column in place.
+    op.drop_column('users', 'time_zone')
     for table in ('topics', 'sections', 'events'):
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_column('translations')
-
+        op.drop_column(table, 'translations')
