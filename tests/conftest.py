@@ -134,9 +134,8 @@ def _empty_postgres() -> None:
         rows = _seed_rows[table]
         if rows:
             columns = list(rows[0])
-            names = ", ".join(columns)
-            values = ", ".join(f":{column}" for column in columns)
-            db.session.execute(text(f"INSERT INTO {table} ({names}) VALUES ({values})"), rows)
+            # Through the table's own types: a JSON column (sections' translations) takes a dict.
+            db.session.execute(db.metadata.tables[table].insert(), rows)
             if "id" in columns:
                 sequence = f"pg_get_serial_sequence('{table}', 'id')"
                 db.session.execute(text(f"SELECT setval({sequence}, (SELECT max(id) FROM {table}))"))

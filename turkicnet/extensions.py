@@ -56,3 +56,16 @@ def select_locale() -> str | None:
     offered = {code.replace("_", "-"): code for code in languages}
     best = request.accept_languages.best_match(list(offered))
     return offered.get(best) if best else None
+
+
+def select_timezone() -> str | None:
+    """The zone times read in: a logged-in person's own (their choice, else their center's
+    country's), else UTC — anonymous pages say "UTC"."""
+    from flask import g, has_request_context
+    from flask_login import current_user
+
+    from .core.formatting import zone_of
+
+    if not has_request_context() or g.get("database_unavailable"):
+        return "UTC"
+    return zone_of(current_user)

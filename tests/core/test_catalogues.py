@@ -15,7 +15,9 @@ from turkicnet.config import Defaults
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "turkicnet" / "translations"
 LANGUAGES = [code for code in Defaults.LANGUAGES if code != "en"]
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "_n": (1, 2)}
+KEYWORDS = {
+    **DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_pgettext": ((1, "c"), 2), "_n": (1, 2)
+}
 PLACEHOLDER = re.compile(r"%\([a-z_0-9]+\)[sdfr]|%[sd]|\{[a-z_0-9]*\}")
 TAG = re.compile(r"</?[a-z]+[^>]*>")
 

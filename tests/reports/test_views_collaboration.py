@@ -285,7 +285,7 @@ def test_the_lead_editor_shares_a_draft_and_the_partners_staff_are_told_and_can_
     login_as(editor)
     response = client.post(f"/reports/{report.id}/share", data={"center_ids": [str(partner.id)]})
     page = followed(client, response, f"/reports/{report.id}#sharing")
-    assert ("success", "Shared with 1 center(s); their staff were told.") in flashes(page)
+    assert ("success", "Shared with 1 center; its staff were told.") in flashes(page)
     shared_with = page.split('id="sharing"')[1].split("</ul>")[0]
     assert partner.name in shared_with and "Stop sharing" in shared_with
     assert [s.center_id for s in report.shares] == [partner.id]

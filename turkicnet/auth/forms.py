@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..core.formatting import TIME_ZONES
 from ..core.forms import Form, HoneypotMixin
 from ..core.languages import INTERFACE_LANGUAGES
 from .models import TOKEN_DEFAULT_EXPIRY_DAYS, TOKEN_EXPIRY_DAYS
@@ -67,6 +68,12 @@ class ProfileForm(Form):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
     position = StringField(_l("Position"), validators=[Optional(), Length(max=120)])
     preferred_language = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES)
+    time_zone = SelectField(
+        _l("Time zone"),
+        choices=[SelectChoice(zone, label) for zone, label in TIME_ZONES.items()],
+        validators=[Optional()],  # a form sent without it keeps the zone as it was
+        description=_l("The times on the site and in your e-mails are shown in it."),
+    )
 
 
 class ChangePasswordForm(Form):

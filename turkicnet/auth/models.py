@@ -18,6 +18,9 @@ class User(db.Model):
     full_name: Mapped[str] = mapped_column(String(120))
     position: Mapped[str] = mapped_column(String(120), default="")
     preferred_language: Mapped[str] = mapped_column(String(8), default="en")
+    #: an IANA zone name the person chose (``core.formatting.TIME_ZONES``); none: their
+    #: center's country's
+    time_zone: Mapped[str | None] = mapped_column(String(64))
     is_admin: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
     email_verified_at: Mapped[datetime | None]

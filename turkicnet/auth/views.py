@@ -20,6 +20,7 @@ from wtforms import SelectChoice
 
 from ..core.csrf import keeps_typed_input
 from ..core.errors import InvalidState, NotFound, ValidationFailed
+from ..core.formatting import zone_of
 from ..core.forms import ConfirmForm
 from ..core.mail import OPTIONAL_CATEGORIES
 from ..core.permissions import forget_current_viewer
@@ -233,9 +234,13 @@ def _render_profile(profile_form=None, password_form=None, mail_form=None, statu
     if mail_form is None:
         receiving = [key for key in OPTIONAL_CATEGORIES if key not in (current_user.mail_opt_outs or [])]
         mail_form = _mail_form({"receive": receiving})
+    if profile_form is None:
+        profile_form = ProfileForm(obj=current_user, formdata=None)
+        # Before a person chooses, the zone their times already read in: their center's country's.
+        profile_form.time_zone.data = zone_of(current_user)
     return render_template(
         "auth/profile.html",
-        profile_form=profile_form or ProfileForm(obj=current_user, formdata=None),
+        profile_form=profile_form,
         password_form=password_form or ChangePasswordForm(formdata=None),
         mail_form=mail_form,
         resend_form=ConfirmForm(formdata=None),
@@ -260,6 +265,7 @@ def update_profile():
                 full_name=form.full_name.data,
                 position=form.position.data or "",
                 preferred_language=form.preferred_language.data,
+                time_zone=form.time_zone.data or None,
             )
         except ValidationFailed as error:
             attach_error(form, error)

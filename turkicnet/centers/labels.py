@@ -1,6 +1,7 @@
 """How centers, roles and kinds read to people; the notices and mail this feature sends."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from ..core.languages import country_name
 from .models import CenterKind, CenterStatus, Role
@@ -16,7 +17,7 @@ STATUS_LABELS = {
     CenterStatus.APPROVED: _l("Approved"),
     CenterStatus.REJECTED: _l("Rejected"),
     CenterStatus.SUSPENDED: _l("Suspended"),
-    CenterStatus.WITHDRAWN: _l("Withdrawn"),
+    CenterStatus.WITHDRAWN: lazy_pgettext("center status", "Withdrawn"),
 }
 KIND_LABELS = {
     CenterKind.GOVERNMENT_AGENCY: _l("Government agency"),

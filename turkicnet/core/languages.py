@@ -123,3 +123,19 @@ def file_size(num_bytes: int, locale=None) -> str:
     if value == int(value):
         value = int(value)
     return format_unit(value, "digital-megabyte", length="short", locale=locale)
+
+
+def localized(record, field: str, locale=None) -> str:
+    """``record.<field>`` in the page's language: the record's ``translations``
+    (``{"ru": {"title": "…"}}``, read with the row) for that language, else the English column.
+    Used for data the interface shows as its own words: sections, topics, events."""
+    english = getattr(record, field)
+    if locale is None:
+        from flask_babel import get_locale
+
+        locale = get_locale()
+    language = str(locale or "en")
+    if language == "en":
+        return english
+    translated = ((getattr(record, "translations", None) or {}).get(language) or {}).get(field)
+    return translated or english

@@ -21,6 +21,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 
 from ..extensions import db
+from .formatting import force_time_zone, zone_of
 from .models import OutboxMessage
 
 #: Categories a user may switch off (name → the label on their preferences page).
@@ -63,7 +64,8 @@ def queue_mail(
     """Write an e-mail to the outbox unless the recipient switched its category off.
 
     ``recipient`` is a user (whose language and preferences apply) or an address.
-    The subject and the body are rendered in the recipient's language.
+    The subject and the body are rendered in the recipient's language, its times in their
+    time zone (an address alone: UTC).
     """
     if category not in MANDATORY_CATEGORIES and category not in OPTIONAL_CATEGORIES:
         raise ValueError(f"unknown mail category {category!r}")
@@ -71,7 +73,9 @@ def queue_mail(
     language = getattr(recipient, "preferred_language", None) or "en"
     if category in OPTIONAL_CATEGORIES and category in (getattr(recipient, "mail_opt_outs", None) or []):
         return None
-    with force_locale(language):
+    # The recipient's language and time zone, not those of whoever caused the mail.
+    zone = zone_of(recipient) if hasattr(recipient, "email") else "UTC"
+    with force_locale(language), force_time_zone(zone):
         body = render_template(f"email/{template}.txt", recipient=recipient, **context)
         subject_text = str(subject) % subject_params if subject_params else str(subject)
     message = OutboxMessage(recipient=address, subject=subject_text[:200], body=body)

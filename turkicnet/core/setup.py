@@ -14,7 +14,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from ..extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
+from ..extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale, select_timezone
 from . import audit, converters, faults, problems
 from . import csrf as csrf_gate
 from .database import install_sqlite_rules, is_unavailable
@@ -49,7 +49,7 @@ def init_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     limiter.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
@@ -173,7 +173,7 @@ def _csrf_field(form):
 
 def register_template_helpers(app: Flask) -> None:
     """The helpers every template may use; features add their own in their ``init_app``."""
-    from . import assets, audit_text, notifications
+    from . import assets, audit_text, formatting, notifications
     from .forms import form_failed
     from .languages import (
         INTERFACE_LANGUAGES,
@@ -184,6 +184,7 @@ def register_template_helpers(app: Flask) -> None:
         html_lang,
         language_name,
         language_names,
+        localized,
         national_lang,
     )
     from .permissions import current_viewer
@@ -212,6 +213,13 @@ def register_template_helpers(app: Flask) -> None:
         audit_code=audit_text.as_code,
         current_viewer=current_viewer,
         database_unavailable=faults.database_unavailable,
+        moment=formatting.time_html,
+        day=formatting.day_html,
+        format_moment=formatting.format_moment,
+        format_day=formatting.format_day,
+        format_number=formatting.format_number,
+        utc_stamp=formatting.utc_stamp,
+        localized=localized,
     )
 
     @app.context_processor

@@ -30,15 +30,12 @@ from ..core.webutil import attach_error, csv_stream
 from ..extensions import limiter
 from . import services
 from .forms import SignForm, WithdrawForm
-from .labels import readable_day, readable_moment
 from .permissions import signing_centers
 
 bp = Blueprint("protocol", __name__, url_prefix="/protocol")
 
 
 bp.add_app_template_filter(services.readable_stamp, "readable_stamp")
-bp.add_app_template_filter(readable_moment, "readable_moment")
-bp.add_app_template_filter(readable_day, "readable_day")
 
 
 def _version_context(version, rows, *, previous, compare: str = ""):

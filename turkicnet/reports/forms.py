@@ -19,7 +19,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..core.converters import parse_id
 from ..core.filetypes import MIME_TYPES as FILE_ACCEPT
 from ..core.forms import Form, upload_checks
-from ..core.languages import file_size
+from ..core.languages import INTERFACE_LANGUAGES, file_size, localized
 
 
 def _optional_int(value) -> int | None:
@@ -88,12 +88,14 @@ class ReportForm(Form):
         return parse_id(self.lock_version.data) or 0
 
     def set_choices(self, *, sections, centers, languages, topics, visibilities) -> None:
-        self.section_id.choices = [SelectChoice("", "—")] + [SelectChoice(s.id, s.title) for s in sections]
+        self.section_id.choices = [SelectChoice("", "—")] + [
+            SelectChoice(s.id, localized(s, "title")) for s in sections
+        ]
         self.coauthor_center_ids.choices = [
             SelectChoice(c.id, f"{c.name} ({c.country_code})") for c in centers
         ]
         self.language.choices = [SelectChoice(code, name) for code, name in languages.items()]
-        self.topic_ids.choices = [SelectChoice(t.id, t.title) for t in topics]
+        self.topic_ids.choices = [SelectChoice(t.id, localized(t, "title")) for t in topics]
         self.visibility.choices = [SelectChoice(v.value, str(label)) for v, label in visibilities.items()]
 
 
@@ -108,9 +110,35 @@ class CommentForm(Form):
 
 
 class SectionForm(Form):
+    """English title and description (required: the fallback), and optionally both in each
+    other interface language as ``title_<code>`` and ``description_<code>``."""
+
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     event_id = SelectField(_l("Event"), coerce=int, validators=[Optional()])
+
+    def translations(self) -> dict[str, dict[str, str]]:
+        """What was sent for the other languages: ``{"ru": {"title": …, "description": …}}``; a
+        language whose fields were not sent at all is left out (and kept as it was)."""
+        return {
+            code: {name: self[f"{name}_{code}"].data or "" for name in ("title", "description")}
+            for code in TRANSLATED_LANGUAGES
+            if any(self[f"{name}_{code}"].raw_data for name in ("title", "description"))
+        }
+
+    def fill_translations(self, section) -> None:
+        """Show ``section``'s stored translations in the fields."""
+        for code in TRANSLATED_LANGUAGES:
+            for name in ("title", "description"):
+                self[f"{name}_{code}"].data = ((section.translations or {}).get(code) or {}).get(name, "")
+
+
+#: The interface languages a section's words may be given in besides English.
+TRANSLATED_LANGUAGES = [code for code in INTERFACE_LANGUAGES if code != "en"]
+for _code in TRANSLATED_LANGUAGES:
+    setattr(SectionForm, f"title_{_code}", StringField(_l("Title"), validators=[Optional(), Length(max=200)]))
+    setattr(SectionForm, f"description_{_code}",
+            TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)]))
 
 
 class EventForm(Form):

@@ -20,6 +20,16 @@ class Visibility(enum.StrEnum):
     PUBLIC = "public"
 
 
+#: Data the interface shows as its own words (sections, topics, events) carries its
+#: translations in a JSON column beside the English one: ``{"ru": {"title": "…", "description":
+#: "…"}, "kk": {…}}``. Translated columns in the row rather than a translation table: the
+#: rows are few, every page that shows a title already loads the row (a report's section is
+#: joined), so each language comes with no extra query and no join; a language missing a
+#: field falls back to English (``core.languages.localized``).
+def _translations_column():
+    return mapped_column(JSON, default=dict, server_default="{}")
+
+
 class Event(db.Model):
     __tablename__ = "events"
 
@@ -28,6 +38,8 @@ class Event(db.Model):
     city: Mapped[str] = mapped_column(String(80), default="")
     starts_on: Mapped[date]
     ends_on: Mapped[date]
+    #: ``{language: {"title": …, "city": …}}``
+    translations: Mapped[dict[str, dict[str, str]]] = _translations_column()
 
 
 class Section(db.Model):
@@ -40,6 +52,8 @@ class Section(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
+    #: ``{language: {"title": …, "description": …}}``
+    translations: Mapped[dict[str, dict[str, str]]] = _translations_column()
 
     event: Mapped[Event | None] = relationship(lazy="joined")
 
@@ -52,6 +66,8 @@ class Topic(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     title: Mapped[str] = mapped_column(String(200))
+    #: ``{language: {"title": …}}``
+    translations: Mapped[dict[str, dict[str, str]]] = _translations_column()
 
 
 report_topics = Table(

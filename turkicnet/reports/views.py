@@ -3,7 +3,7 @@
 import uuid
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import login_required
 from wtforms import SelectChoice
@@ -14,7 +14,7 @@ from ..core.converters import query_id
 from ..core.csrf import keeps_typed_input
 from ..core.errors import Conflict, NotFound, ValidationFailed
 from ..core.forms import ConfirmForm
-from ..core.languages import language_names
+from ..core.languages import language_names, localized
 from ..core.limits import per_account
 from ..core.markdown import render_markdown
 from ..core.pagination import page_number
@@ -108,7 +108,7 @@ def feed():
 def section_feed(slug: str):
     section = services.get_section(slug)
     return _atom(
-        services.feed_reports(section), _("TurkicNet — %(section)s", section=section.title),
+        services.feed_reports(section), _("TurkicNet — %(section)s", section=localized(section, "title")),
         external_url("reports.section_feed", slug=slug),
         external_url("reports.section", slug=slug),
     )  # fmt: skip
@@ -344,7 +344,8 @@ def share(report_id: int):
     form = _share_form(report, request.form)
     if form.validate_on_submit():
         added = services.share_report(current_viewer(), report, form.center_ids.data)
-        flash(_("Shared with %(n)d center(s); their staff were told.", n=len(added)), "success")
+        flash(ngettext("Shared with %(num)d center; its staff were told.",
+                       "Shared with %(num)d centers; their staff were told.", len(added)), "success")
     else:
         flash(_("Choose at least one center."), "error")
     return redirect(url_for("reports.report", report_id=report_id) + "#sharing")

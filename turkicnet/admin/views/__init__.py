@@ -14,7 +14,7 @@ from ...centers.models import CenterStatus
 from ...core.csrf import keeps_typed_input
 from ...core.errors import InvalidState, ValidationFailed
 from ...core.forms import ConfirmForm, without_control_characters
-from ...core.languages import country_name, language_names
+from ...core.languages import country_name, language_names, localized
 from ...core.markdown import render_markdown
 from ...core.pagination import page_number
 from ...core.permissions import current_viewer, require
@@ -301,7 +301,8 @@ def protocol_open(number: int):
 def _section_form(formdata=None, obj=None):
     form = SectionForm(formdata=formdata, obj=obj)
     form.event_id.choices = [SelectChoice(0, _("No event"))] + [
-        SelectChoice(event.id, f"{event.title}, {event.city} {event.starts_on.year}")
+        SelectChoice(event.id, f"{localized(event, 'title')}, {localized(event, 'city')} "
+                               f"{event.starts_on.year}")
         for event in report_services.list_events()
     ]
     return form
@@ -326,7 +327,7 @@ def sections():
         try:
             report_services.create_section(
                 current_viewer(), title=form.title.data, description=form.description.data or "",
-                event_id=form.event_id.data or None,
+                event_id=form.event_id.data or None, translations=form.translations(),
             )  # fmt: skip
         except ValidationFailed as error:
             attach_error(form, error)
@@ -361,11 +362,12 @@ def section(slug: str):
     form = _section_form(request.form if request.method == "POST" else None, obj=section)
     if request.method == "GET":
         form.event_id.data = section.event_id or 0
+        form.fill_translations(section)
     if form.validate_on_submit():
         try:
             report_services.update_section(
                 current_viewer(), section, title=form.title.data, description=form.description.data or "",
-                event_id=form.event_id.data or None,
+                event_id=form.event_id.data or None, translations=form.translations(),
             )  # fmt: skip
         except ValidationFailed as error:
             attach_error(form, error)

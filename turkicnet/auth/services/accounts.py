@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from ...core import audit
 from ...core.db import unit_of_work
 from ...core.errors import InvalidState, NotFound, ValidationFailed
+from ...core.formatting import TIME_ZONES
 from ...core.mail import OPTIONAL_CATEGORIES, queue_mail
 from ...core.permissions import Actor, require, user_of
 from ...core.text import normalise_line
@@ -298,26 +299,25 @@ def reset_password(token: str, new_password: str) -> User:
         return user
 
 
-def update_profile(actor: Actor, *, full_name: str, position: str, preferred_language: str) -> User:
-    """Change the actor's own name, position and language."""
+def update_profile(actor: Actor, *, full_name: str, position: str, preferred_language: str,
+                   time_zone: str | None = None) -> User:
+    """Change the actor's own name, position, language and (when given) time zone."""
     with unit_of_work():
         require(can_change_own_account(actor))
         user = user_of(actor)
         if preferred_language not in current_app.config["LANGUAGES"]:
             raise ValidationFailed("preferred_language", _("Choose one of the offered languages."))
+        if time_zone is not None and time_zone not in TIME_ZONES:
+            raise ValidationFailed("time_zone", _("Choose one of the offered time zones."))
         full_name = normalise_line(full_name)
         # Checked before anything is set: a refused change must leave the account as it was.
         if not full_name:
             raise ValidationFailed("full_name", _("Give your full name."))
-        changes = {}
-        for field, value in (
-            ("full_name", full_name),
-            ("position", normalise_line(position)),
-            ("preferred_language", preferred_language),
-        ):
-            if getattr(user, field) != value:
-                changes[field] = value
-                setattr(user, field, value)
+        wanted = {"full_name": full_name, "position": normalise_line(position),
+                  "preferred_language": preferred_language, "time_zone": time_zone or user.time_zone}
+        changes = {field: value for field, value in wanted.items() if getattr(user, field) != value}
+        for field, value in changes.items():
+            setattr(user, field, value)
         audit.record(actor, "auth.update_profile", user, changed=sorted(changes))
         return user
 

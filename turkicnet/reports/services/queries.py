@@ -17,6 +17,7 @@ from ...centers.services import choose_center
 from ...core import audit, storage
 from ...core.db import unit_of_work
 from ...core.errors import NotFound, ServiceError
+from ...core.formatting import format_day
 from ...core.inventory import FileReference
 from ...core.permissions import Actor, as_viewer, hidden
 from ...core.timeutil import utcnow
@@ -37,11 +38,13 @@ class Gone(ServiceError):
     status_code = 410
 
     def __init__(self, report: Report):
-        who = report.deleted_by.full_name if report.deleted_by else _("its center")
-        super().__init__(
-            _("“%(title)s” was withdrawn on %(date)s by %(who)s.",
-              title=report.title, date=report.deleted_at.strftime("%Y-%m-%d"), who=who)
-        )  # fmt: skip
+        when = format_day(report.deleted_at, "long")
+        if report.deleted_by:
+            message = _("“%(title)s” was withdrawn on %(date)s by %(who)s.",
+                        title=report.title, date=when, who=report.deleted_by.full_name)
+        else:
+            message = _("“%(title)s” was withdrawn on %(date)s by its center.", title=report.title, date=when)
+        super().__init__(message)
 
 
 @dataclass

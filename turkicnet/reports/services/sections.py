@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -40,8 +41,33 @@ def _clean_title(title: str) -> str:
     return title
 
 
-def create_section(actor: Actor, *, title: str, description: str, event_id: int | None) -> Section:
+def _clean_translations(translations: dict | None) -> dict[str, dict[str, str]]:
+    """The given languages' title and description, trimmed, empty fields left out (English is
+    the fallback); a language the interface does not speak refused."""
+    cleaned = {}
+    for language, fields in (translations or {}).items():
+        if language not in current_app.config["LANGUAGES"] or language == "en":
+            raise ValidationFailed("title", _("Translations can only be given in the interface's languages."))
+        kept = {"title": normalise_line(fields.get("title", "")),
+                "description": normalise_block(fields.get("description", ""))}
+        cleaned[language] = {name: text for name, text in kept.items() if text}
+    return cleaned
+
+
+def _set_translations(actor, section: Section, translations: dict | None) -> None:
+    """Replace the languages given (one given empty is dropped), keep the others; audited."""
+    cleaned = _clean_translations(translations)
+    merged = {**(section.translations or {}), **cleaned}
+    section.translations = {language: fields for language, fields in merged.items() if fields}
+    audit.record(actor, "reports.save_section", section, slug=section.slug,
+                 **({"languages": sorted(cleaned)} if cleaned else {}))
+
+
+def create_section(
+    actor: Actor, *, title: str, description: str, event_id: int | None, translations: dict | None = None
+) -> Section:
     """Add a section at the end of the list; its slug is made from the title, once.
+    ``translations``: ``{language: {"title": …, "description": …}}`` for the other languages.
 
     :raises PermissionDenied: unless an admin
     :raises ValidationFailed: for an empty title
@@ -54,14 +80,16 @@ def create_section(actor: Actor, *, title: str, description: str, event_id: int 
         section = Section(slug=unique_slug(Section.slug, slugify(title)), position=position)
         db.session.add(section)
         section.title, section.description, section.event_id = title, normalise_block(description), event_id
-        audit.record(actor, "reports.save_section", section, slug=section.slug)
+        _set_translations(actor, section, translations)
         return section
 
 
 def update_section(
-    actor: Actor, section: Section, *, title: str, description: str, event_id: int | None
+    actor: Actor, section: Section, *, title: str, description: str, event_id: int | None,
+    translations: dict | None = None,
 ) -> Section:
-    """Edit a section's title, description and event; its slug stays as it was made.
+    """Edit a section's title, description, event and the translations of the languages given
+    (the others kept as they are); its slug stays as it was made.
 
     :raises PermissionDenied: unless an admin
     :raises ValidationFailed: for an empty title
@@ -71,7 +99,7 @@ def update_section(
         require(is_admin(actor))
         title = _clean_title(title)
         section.title, section.description, section.event_id = title, normalise_block(description), event_id
-        audit.record(actor, "reports.save_section", section, slug=section.slug)
+        _set_translations(actor, section, translations)
         return section
 
 
