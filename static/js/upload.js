@@ -90,8 +90,10 @@
      again with its errors. */
   function showAnswer(xhr, form) {
     var redirected = xhr.responseURL && xhr.responseURL !== form.action;
-    if (redirected && window.history && window.history.pushState) {
-      window.history.pushState(null, "", xhr.responseURL);
+    /* The address becomes the answer's, in place of the form's (not a new history entry: the
+       page written below would not change back on Back, and a reload asks for the answer). */
+    if (redirected && window.history && window.history.replaceState) {
+      window.history.replaceState(null, "", xhr.responseURL);
     }
     document.open();
     document.write(xhr.responseText);
