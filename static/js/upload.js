@@ -121,7 +121,8 @@
     xhr.onload = function () {
       var html = (xhr.getResponseHeader("Content-Type") || "").indexOf("text/html") === 0;
       if (html) { showAnswer(xhr, form); return; }
-      if (xhr.responseURL) { window.location.assign(xhr.responseURL); return; }
+      /* Not a page of the site (a proxy's own refusal, say): asking for the address again
+         would repeat nothing the person sent, so the form stays, with the failure said. */
       xhr.onerror();
     };
     xhr.onerror = function () {

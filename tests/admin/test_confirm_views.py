@@ -99,3 +99,20 @@ def test_an_application_awaiting_changes_offers_only_the_link_to_reject(client, 
     assert f'href="/admin/centers/{waiting.slug}/reject"' in page
     assert f'action="/admin/centers/{waiting.slug}/decide"' not in page
     assert client.get(f"/admin/centers/{waiting.slug}/reject").status_code == 200
+
+
+def test_a_retired_section_has_no_retirement_to_confirm(client, login_as, admin):
+    login_as(admin)
+    client.post(f"/admin/sections/{SLUG}/retire")
+
+    assert client.get(f"/admin/sections/{SLUG}/retire").status_code == 404
+
+
+def test_the_retirement_question_names_the_section_in_the_pages_language(client, login_as, admin):
+    admin.preferred_language = "ru"
+    db.session.commit()
+    login_as(admin)
+
+    page = client.get(f"/admin/sections/{SLUG}/retire").get_data(as_text=True)
+
+    assert "National development priorities of Turkic countries" not in page

@@ -79,3 +79,30 @@ def test_a_membership_of_another_center_is_not_found_behind_this_centers_address
     response = client.get(f"/centers/{center.slug}/staff/{_membership(stranger, other_center).id}/remove")
 
     assert response.status_code == 404
+
+
+def test_no_confirmation_is_offered_for_removing_the_primary_focal_point(
+    client, login_as, center, focal_point
+):
+    primary = primary_of(center)
+    login_as(focal_point)
+
+    response = client.get(f"/centers/{center.slug}/staff/{primary.id}/remove", follow_redirects=True)
+
+    page = response.get_data(as_text=True)
+    assert response.request.path == f"/centers/{center.slug}/staff"
+    assert "The primary focal point cannot be removed" in page
+    assert "from the staff of" not in page
+
+
+def test_no_confirmation_is_offered_for_an_invitation_already_withdrawn(
+    client, login_as, center, focal_point
+):
+    invitation = _invite(center)
+    services.revoke_invitation(focal_point, invitation)
+    login_as(focal_point)
+
+    response = client.get(f"/centers/{center.slug}/invitations/{invitation.id}/revoke", follow_redirects=True)
+
+    assert response.request.path == f"/centers/{center.slug}/staff"
+    assert "This invitation can no longer be withdrawn." in response.get_data(as_text=True)

@@ -97,3 +97,10 @@ def test_mail_goes_out_in_the_recipients_language(app, make_user):
 
     message = db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
     assert _in(app, "ru", "A new API token was made on your TurkicNet account") in message.subject
+
+
+def test_a_page_chosen_by_accept_language_tells_shared_caches_it_varies_by_it(client):
+    # A cache in front of the site must not hand a Russian page to someone who asked in English.
+    response = client.get("/centers", headers={"Accept-Language": "ru"})
+    assert "Accept-Language" in response.headers.get("Vary", "")
+    assert "Cookie" in response.headers.get("Vary", "")

@@ -33,7 +33,8 @@ def test_the_confirmation_asks_about_the_report_and_changes_nothing(
     assert "This cannot be undone from the site." in page
     assert re.search(rf'<form class="stack" method="post" action="/reports/{report.id}/delete"', page)
     assert f'<a class="button" href="/reports/{report.id}">Cancel</a>' in page
-    assert db.session.get(Report, report.id) is not None
+    db.session.expire_all()
+    assert db.session.get(Report, report.id).deleted_at is None
     assert audit_rows("reports.delete") == []
 
 

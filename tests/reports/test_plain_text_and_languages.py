@@ -90,7 +90,7 @@ def test_a_search_that_found_nothing_suggests_what_to_try_and_drops_each_filter(
     drops = {
         "country": ("year=2026&amp;language=ru", "every country, not only Kazakhstan"),
         "year": ("country=KZ&amp;language=ru", "every year, not only 2026"),
-        "language": ("country=KZ&amp;year=2026", "every language, not only Русский"),
+        "language": ("country=KZ&amp;year=2026", "every language, not only Russian"),
     }
     for kept, sentence in drops.values():
         assert f'href="/search?q=nomatchhere&amp;{kept}">Search again in {sentence}</a>' in page

@@ -145,10 +145,12 @@ def register_request_hooks(app: Flask) -> None:
             response.headers.setdefault(name, value)
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        # Every page may differ by cookie. One that is someone's own is never stored: a page
+        # Every page may differ by cookie and by the language the browser asks for (the switcher's
+        # cookie, else Accept-Language, chooses it). One that is someone's own is never stored: a page
         # about an unavailable database (it may carry what a person typed, and reads no
         # user), a logged-in person's, and one carrying a CSRF token or writing a session.
         response.vary.add("Cookie")
+        response.vary.add("Accept-Language")
         if (
             faults.database_unavailable()
             or current_user.is_authenticated

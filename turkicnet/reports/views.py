@@ -18,7 +18,7 @@ from ..core.languages import language_names, localized
 from ..core.limits import per_account
 from ..core.markdown import render_markdown
 from ..core.pagination import page_number
-from ..core.permissions import current_viewer, require
+from ..core.permissions import current_viewer
 from ..core.storage import FileTooLarge
 from ..core.urls import external_url
 from ..core.webutil import attach_error, csv_response, script_json
@@ -355,7 +355,7 @@ def share(report_id: int):
 @login_required
 def confirm_delete_report(report_id: int):
     report = services.get_report(current_viewer(), report_id)
-    require(permissions.can_delete_report(current_viewer(), report), target=report)
+    services.require_delete(current_viewer(), report)
     return render_template(
         "core/confirm.html", form=ConfirmForm(formdata=None),
         action=url_for("reports.delete_report", report_id=report_id),

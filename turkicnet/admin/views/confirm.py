@@ -8,6 +8,7 @@ from ...centers import services as center_services
 from ...centers.models import CenterStatus
 from ...core.errors import NotFound
 from ...core.forms import ConfirmForm
+from ...core.languages import localized
 from ...core.permissions import current_viewer
 from ...reports import services as report_services
 from ..forms import DecisionForm
@@ -38,10 +39,12 @@ def confirm_reject(slug: str):
 @bp.get("/sections/<slug>/retire")
 def confirm_retire_section(slug: str):
     section = report_services.get_section(slug)
+    if not section.active:
+        raise NotFound(_("This section is already retired."))
     return render_template(
         "core/confirm.html", form=ConfirmForm(formdata=None),
         action=url_for("admin.section_action", slug=slug, action="retire"), cancel=url_for("admin.sections"),
-        question=_("Retire the section “%(title)s”?", title=section.title),
+        question=_("Retire the section “%(title)s”?", title=localized(section, "title")),
         consequence=_(
             "Its reports stay readable, but no new report can be posted in it. You can restore it later."
         ),

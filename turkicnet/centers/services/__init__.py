@@ -51,6 +51,7 @@ from .membership import (
     open_invitations,
     pending_join_requests,
     request_to_join,
+    require_revocable,
     revoke_invitation,
 )
 from .profile import (
@@ -72,6 +73,7 @@ from .staff import (
     make_primary,
     remove_staff,
     require_manage,
+    require_removable,
     staff_of,
     staff_recipients,
 )
@@ -138,6 +140,7 @@ __all__ = [
     "reinstate_center",
     "reject_center",
     "remove_staff",
+    "require_removable",
     "request_changes",
     "request_to_join",
     "require_edit",
@@ -145,6 +148,7 @@ __all__ = [
     "require_manage_tokens",
     "require_resubmit",
     "resubmit_application",
+    "require_revocable",
     "revoke_invitation",
     "revoke_token",
     "staff_of",

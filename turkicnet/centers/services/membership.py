@@ -277,6 +277,17 @@ def accept_invitation(actor: Actor, token: str) -> Membership:
         return membership
 
 
+def require_revocable(actor: Actor, invitation: Invitation) -> None:
+    """What :func:`revoke_invitation` checks before it acts (a confirmation page asks it too).
+
+    :raises PermissionDenied: unless a focal point of the center (or an admin)
+    :raises InvalidState: when it was already used or withdrawn
+    """
+    require(can_manage_staff(actor, invitation.center), target=invitation)
+    if invitation.accepted_at is not None or invitation.revoked_at is not None:
+        raise InvalidState(_("This invitation can no longer be withdrawn."))
+
+
 def revoke_invitation(actor: Actor, invitation: Invitation) -> Invitation:
     """Withdraw an invitation that was not used yet.
 
@@ -284,9 +295,7 @@ def revoke_invitation(actor: Actor, invitation: Invitation) -> Invitation:
     :raises InvalidState: when it was already used or withdrawn
     """
     with unit_of_work():
-        require(can_manage_staff(actor, invitation.center), target=invitation)
-        if invitation.accepted_at is not None or invitation.revoked_at is not None:
-            raise InvalidState(_("This invitation can no longer be withdrawn."))
+        require_revocable(actor, invitation)
         invitation.revoked_at = utcnow()
         audit.record(actor, "centers.revoke_invitation", invitation.center, email=invitation.email)
         return invitation

@@ -129,6 +129,19 @@ def _hand_over_primary(center: Center, successor: Membership) -> None:
     successor.is_primary = True
 
 
+def require_removable(actor: Actor, membership: Membership) -> None:
+    """What :func:`remove_staff` checks before it acts (a confirmation page asks it too).
+
+    :raises PermissionDenied: unless a focal point of the center (or an admin)
+    :raises InvalidState: for the primary focal point
+    """
+    require(can_manage_staff(actor, membership.center), target=membership)
+    if membership.is_primary:
+        raise InvalidState(
+            _("The primary focal point cannot be removed; make another focal point primary first.")
+        )
+
+
 def remove_staff(actor: Actor, membership: Membership) -> None:
     """Remove someone from a center's staff.
 
@@ -136,12 +149,8 @@ def remove_staff(actor: Actor, membership: Membership) -> None:
     :raises InvalidState: for the primary focal point
     """
     with unit_of_work():
-        require(can_manage_staff(actor, membership.center), target=membership)
+        require_removable(actor, membership)
         center = membership.center
-        if membership.is_primary:
-            raise InvalidState(
-                _("The primary focal point cannot be removed; make another focal point primary first.")
-            )
         user = membership.user
         db.session.delete(membership)
         audit.record(actor, "centers.remove_staff", center, user_id=user.id)

@@ -269,14 +269,14 @@ def invite(slug: str):
     return _render_staff(center, invite_form=form, status=400)
 
 
-def _membership_in(center, membership_id: int):
+def membership_in(center, membership_id: int):
     membership = services.get_membership(membership_id)
     if membership.center_id != center.id:
         raise hidden(membership, _("No such staff member."), refused="centers.staff_of_another_center")
     return membership
 
 
-def _invitation_in(center, invitation_id: int):
+def invitation_in(center, invitation_id: int):
     invitation = services.get_invitation_by_id(invitation_id)
     if invitation.center_id != center.id:
         raise hidden(invitation, _("No such invitation."), refused="centers.invitation_of_another_center")
@@ -298,7 +298,7 @@ def _run(action, success: str, slug: str):
 @login_required
 def change_staff(slug: str, membership_id: int):
     center = services.get_center(current_viewer(), slug)
-    membership = _membership_in(center, membership_id)
+    membership = membership_in(center, membership_id)
     form = StaffForm(prefix=f"m{membership.id}")
     if not form.validate_on_submit():
         flash(_("Choose a role."), "error")
@@ -316,7 +316,7 @@ def change_staff(slug: str, membership_id: int):
 @login_required
 def make_primary(slug: str, membership_id: int):
     center = services.get_center(current_viewer(), slug)
-    membership = _membership_in(center, membership_id)
+    membership = membership_in(center, membership_id)
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("centers.staff", slug=slug))
     return _run(
@@ -330,7 +330,7 @@ def make_primary(slug: str, membership_id: int):
 @login_required
 def remove_staff(slug: str, membership_id: int):
     center = services.get_center(current_viewer(), slug)
-    membership = _membership_in(center, membership_id)
+    membership = membership_in(center, membership_id)
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("centers.staff", slug=slug))
     name = membership.user.full_name
@@ -383,7 +383,7 @@ def decline_join(slug: str, request_id: int):
 @login_required
 def revoke_invitation(slug: str, invitation_id: int):
     center = services.get_center(current_viewer(), slug)
-    invitation = _invitation_in(center, invitation_id)
+    invitation = invitation_in(center, invitation_id)
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("centers.staff", slug=slug))
     return _run(

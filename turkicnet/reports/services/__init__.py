@@ -12,6 +12,7 @@ from .editing import (
     data_of,
     delete_report,
     remove_file,
+    require_delete,
     require_edit,
     update_report,
 )
@@ -101,6 +102,7 @@ __all__ = [
     "create_section",
     "data_of",
     "delete_report",
+    "require_delete",
     "download_counts",
     "earliest_datestamp",
     "feed_reports",

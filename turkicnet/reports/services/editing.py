@@ -291,6 +291,12 @@ def remove_file(actor: Actor, report: Report, file_id: int) -> None:
         storage.keep_on_commit([], [stored_name])
 
 
+def require_delete(actor: Actor, report: Report) -> None:
+    """:raises PermissionDenied: unless the actor may delete the report (the question a
+    confirmation page asks before :func:`delete_report` acts)"""
+    require(can_delete_report(as_viewer(actor), report), target=report)
+
+
 def delete_report(actor: Actor, report: Report) -> None:
     """Delete a report; one that was ever public stays as a tombstone (410).
 
