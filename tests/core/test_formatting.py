@@ -141,3 +141,16 @@ def test_an_email_gives_times_in_its_recipients_zone(app, make_version, signator
         expected = format_moment(entry.at)
     assert expected.endswith(" UTC+5")
     assert f"{expected} ({entry.at})" in body
+
+
+def test_a_cldr_patterns_quoted_words_keep_their_letters_and_apostrophes():
+    from turkicnet.core.formatting import _unquoted
+
+    assert _unquoted("{1} 'um' {0}") == "{1} um {0}"
+    assert _unquoted("{1} 'o''clock' {0}") == "{1} o'clock {0}"
+    assert _unquoted("{1}, {0}") == "{1}, {0}"
+
+
+def test_a_certificate_moment_reads_to_the_second_in_words(app):
+    with app.test_request_context(), force_locale("ru"):
+        assert format_moment("2026-12-04T18:55:21Z", "long") == "4 декабря 2026\u202fг., 18:55:21 UTC"

@@ -119,20 +119,38 @@ def zone_label(moment: datetime) -> str:
     return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
 
 
-def format_moment(value) -> str:
+def _unquoted(pattern: str) -> str:
+    """A CLDR date-time pattern's literal text as written: ``'в'`` is ``в``, and ``''``
+    (inside quotes or out) is one apostrophe."""
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern[i] == "'":
+            if pattern[i + 1 : i + 2] == "'":
+                out.append("'")
+                i += 2
+                continue
+            i += 1
+            continue
+        out.append(pattern[i])
+        i += 1
+    return "".join(out)
+
+
+def format_moment(value, width: str = "medium") -> str:
     """A moment as people read it, in the page's language and the reader's zone, with the
-    zone named: ``1 дек. 2026 г., 23:36 UTC+4`` or ``Dec 1, 2026, 7:36 PM UTC``."""
+    zone named. ``medium``: ``1 дек. 2026 г., 23:36 UTC+4`` or ``Dec 1, 2026, 7:36 PM UTC``;
+    ``long`` (a certificate, to the second): ``1 декабря 2026 г. в 23:36:10 UTC+4``."""
     moment = as_utc(value)
     if moment is None:
         return ""
     if not isinstance(moment, datetime):
-        return format_day(moment)
+        return format_day(moment, width)
     locale = _locale()
     local = moment.astimezone(_zone())
-    pattern = locale.datetime_formats["medium"].replace("'", "")
-    text = pattern.format(
-        babel_format_time(local, "short", tzinfo=local.tzinfo, locale=locale),
-        babel_format_date(local.date(), "medium", locale=locale),
+    time_width = "short" if width == "medium" else "medium"
+    text = _unquoted(locale.datetime_formats[width]).format(
+        babel_format_time(local, time_width, tzinfo=local.tzinfo, locale=locale),
+        babel_format_date(local.date(), width, locale=locale),
     )
     return f"{text} {zone_label(local)}"
 
@@ -154,11 +172,11 @@ def format_number(value, digits: int = 0) -> str:
     return babel_format_decimal(value, format=pattern, locale=_locale())
 
 
-def time_html(value) -> Markup:
+def time_html(value, width: str = "medium") -> Markup:
     """``format_moment`` inside a ``<time>`` that gives the exact UTC moment."""
     if value is None or value == "":
         return Markup("")
-    return Markup('<time datetime="%s">%s</time>') % (utc_stamp(value), format_moment(value))
+    return Markup('<time datetime="%s">%s</time>') % (utc_stamp(value), format_moment(value, width))
 
 
 def day_html(value, width: str = "medium") -> Markup:
