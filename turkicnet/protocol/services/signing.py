@@ -10,6 +10,7 @@ from ...centers.services import choose_center
 from ...core import audit
 from ...core.db import unit_of_work
 from ...core.errors import Conflict, InvalidState, ValidationFailed
+from ...core.formatting import format_moment
 from ...core.mail import queue_mail
 from ...core.permissions import Actor, require
 from ...core.text import normalise_line
@@ -17,7 +18,6 @@ from ...core.timeutil import utcnow
 from ...core.urls import external_url
 from ...extensions import db
 from .. import ledger
-from ..labels import readable_stamp
 from ..models import Checkpoint, LedgerEntry, ProtocolVersion, VersionStatus
 from ..permissions import (
     SIGN_REFUSED,
@@ -38,7 +38,7 @@ class AlreadySigned(Conflict):
     def __init__(self, entry: LedgerEntry, center_name: str):
         super().__init__(
             _("%(center)s already signed version %(version)d on %(date)s.",
-              center=center_name, version=entry.version, date=readable_stamp(entry.at))
+              center=center_name, version=entry.version, date=format_moment(entry.at))
         )  # fmt: skip
         self.seq = entry.seq
 
