@@ -102,7 +102,7 @@ def test_reports_older_than_the_pictures_span_are_counted_in_one_earlier_column(
     rows = table_rows(found)
     assert rows[0] == [f"Before {first_shown}", "2"] and rows[1] == [str(first_shown), "0"]
     assert len(rows) == 10 and sum(int(count) for _year, count in rows) == 3  # the table has every report
-    assert svg_texts(found, "chart-axis")[-10] == f"<{first_shown}"  # the picture has the same column
+    assert svg_texts(found, "chart-axis")[-10:-8] == ["…", str(first_shown)]  # the same columns
     assert svg_texts(found, "chart-value") == ["2", "1"]
 
 
