@@ -102,3 +102,56 @@ def test_the_notices_feed_carries_each_reference(client, center, signatory, make
         assert f"<title>TN.N.{number}.{year}: " in feed
         assert f'rel="related" href="http://turkicnet.test/protocol/notices#TN.N.{number}.{year}"' in feed
     assert "<summary type=\"text\">" in feed
+
+
+def test_a_signature_in_the_second_of_an_entry_into_force_does_not_move_earlier_references(
+    client, make_center, add_staff, make_version, sign, stamps, monkeypatch
+):
+    from datetime import datetime
+
+    from turkicnet.protocol.services import signing
+
+    version = make_version(required_centers=2)
+    year = version.opened_at.year
+    moment = datetime(year, 12, 31, 12, 0, 0)
+    monkeypatch.setattr(signing, "utcnow", lambda: moment)
+    signatories = []
+    for code in ("KZ", "UZ", "KG"):
+        center = make_center(country_code=code)
+        signatories.append((add_staff(center, can_sign=True), center))
+    stamps.extend([f"{year}-12-31T12:00:00Z"] * 6)  # three entries and their checkpoints, one second
+    sign(*signatories[0], version)
+    sign(*signatories[1], version)  # meets the rule: the version enters into force in this second
+    before = _references(client)
+    assert before["in_force-1-0"] == f"TN.N.4.{year}"
+    sign(*signatories[2], version)
+    after = _references(client)
+    assert {key: after[key] for key in before} == before
+    assert after["signed-1-3"] == f"TN.N.5.{year}"
+
+
+def test_a_version_opened_between_signatures_keeps_its_place(
+    client, make_center, add_staff, make_version, sign, stamps, monkeypatch
+):
+    from datetime import datetime
+
+    from turkicnet.protocol.services import versions
+
+    first = make_version(required_centers=5)
+    year = first.opened_at.year
+    signatories = []
+    for code in ("KZ", "UZ"):
+        center = make_center(country_code=code)
+        signatories.append((add_staff(center, can_sign=True), center))
+    stamps.extend([f"{year}-12-31T12:00:00Z"] * 4)
+    monkeypatch.setattr(versions, "utcnow", lambda: datetime(year, 12, 31, 12, 0, 0))
+    sign(*signatories[0], first)
+    second = make_version(required_centers=5)  # opened in the second of the signatures around it
+    before = _references(client)
+    sign(*signatories[1], second)
+    after = _references(client)
+    assert {key: after[key] for key in before} == before
+    assert after == {
+        "opened-1-0": f"TN.N.1.{year}", "signed-1-1": f"TN.N.2.{year}", "opened-2-0": f"TN.N.3.{year}",
+        "signed-2-2": f"TN.N.4.{year}",
+    }  # fmt: skip

@@ -5,6 +5,7 @@ import lxml.html
 import pytest
 
 from tests.conftest import PASSWORD
+from turkicnet.extensions import db
 from turkicnet.protocol import ledger, services
 
 
@@ -44,7 +45,7 @@ def test_the_protocol_page_draws_signatures_over_time_against_the_threshold(
     assert found is not None
     svg = found.xpath(".//svg[@role='img']")[0]
     title_id, desc_id = svg.get("aria-labelledby").split()
-    assert svg.xpath(f".//title[@id='{title_id}']")[0].text == "Signatures over time"
+    assert svg.xpath(f".//title[@id='{title_id}']")[0].text == "Signatures over time (days in UTC)"
     assert "5 signing centers its entry into force needs" in svg.xpath(f".//desc[@id='{desc_id}']")[0].text
     assert "Entry into force: 5 centers" in svg.xpath(".//text[@class='chart-threshold-label']")[0].text
     # the line climbs twice and comes down once
@@ -66,3 +67,21 @@ def test_no_picture_until_someone_signs(client, make_version):
     make_version()
     assert picture(client) is None
     assert "Signatures over time" not in client.get("/protocol").get_data(as_text=True)
+
+
+def test_the_picture_counts_utc_days_and_says_so_whatever_the_readers_zone(
+    client, center, signatory, make_version, sign, login_as, monkeypatch
+):
+    version = make_version(required_centers=2)
+    monkeypatch.setattr(ledger, "utc_stamp", lambda moment=None: "2026-01-10T22:30:00Z")
+    sign(signatory, center, version)  # 03:30 on 11 January in Tashkent
+    signatory.time_zone = "Asia/Tashkent"
+    db.session.commit()
+    login_as(signatory)
+
+    found = picture(client)
+    assert found.xpath("./figcaption")[0].text == "Signatures over time (days in UTC)"
+    assert found.xpath(".//thead/tr/th")[0].text == "Date (UTC)"
+    assert found.xpath(".//tbody/tr/th/time")[0].get("datetime") == "2026-01-10"
+    assert found.xpath(".//tbody/tr/th/time")[0].text == "Jan 10, 2026"
+    assert [tick.text for tick in found.xpath(".//text[@class='chart-axis']")][-1] != "Jan 11, 2026"

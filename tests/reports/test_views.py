@@ -158,7 +158,7 @@ def test_csv_export_of_a_section(client, center, editor, make_report, sections):
     response = client.get("/sections/national-development-priorities.csv")
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"] == (
-        "attachment; filename=turkicnet-national-development-priorities.csv"
+        'attachment; filename="turkicnet-national-development-priorities.csv"'
     )
     assert response.data.startswith("\ufeff".encode())
     rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))

@@ -89,6 +89,23 @@ def test_a_centers_page_draws_its_reports_per_year_as_the_viewer_may_see_them(
     assert table_rows(figure(client, f"/centers/{center.slug}", "reports-per-year"))[3] == ["2025", "1"]
 
 
+def test_reports_older_than_the_pictures_span_are_counted_in_one_earlier_column(
+    client, center, editor, make_report
+):
+    this_year = date.today().year
+    make_report(editor, center, publication_date=date(this_year - 20, 5, 1), title="Old")
+    make_report(editor, center, publication_date=date(this_year - 12, 5, 1), title="Older than the span")
+    make_report(editor, center, publication_date=date(this_year, 1, 1), title="New")
+
+    found = figure(client, f"/centers/{center.slug}", "reports-per-year")
+    first_shown = this_year - 8
+    rows = table_rows(found)
+    assert rows[0] == [f"Before {first_shown}", "2"] and rows[1] == [str(first_shown), "0"]
+    assert len(rows) == 10 and sum(int(count) for _year, count in rows) == 3  # the table has every report
+    assert svg_texts(found, "chart-axis")[-10:-8] == ["…", str(first_shown)]  # the same columns
+    assert svg_texts(found, "chart-value") == ["2", "1"]
+
+
 def test_a_center_without_visible_reports_draws_no_picture(client, center):
     assert 'id="reports-per-year"' not in client.get(f"/centers/{center.slug}").get_data(as_text=True)
 

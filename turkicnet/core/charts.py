@@ -60,9 +60,7 @@ class HBarChart:
     width: int
     height: float
     left: float
-    right: float
     rows: tuple[HBarRow, ...]
-    ticks: tuple[Tick, ...]
 
 
 def grouped_bars(
@@ -93,9 +91,7 @@ def grouped_bars(
             y += bar_height + 2
         built.append(HBarRow(key, label_y, tuple(bars)))
         y += gap
-    return HBarChart(
-        width, max(y, 1.0), left, right, tuple(built), tuple(Tick(t, left + t * scale) for t in ticks)
-    )
+    return HBarChart(width, max(y, 1.0), left, tuple(built))
 
 
 # ---------- vertical columns: one per category (a year) ----------
@@ -145,14 +141,25 @@ def columns(
     )
 
 
+#: The key of the column that gathers the years before the others: ``<`` and the first year shown.
+EARLIER = "<"
+
+
 def year_items(counts: dict[int, int], *, last: int | None = None, span: int = 10) -> list[tuple[str, int]]:
-    """Every year from the first with a count (at most ``span`` years back from ``last``) to
-    ``last`` (default: the latest year counted), zero where nothing was counted."""
+    """Every year from the first with a count to ``last`` (default: the latest year counted),
+    zero where nothing was counted, in at most ``span`` columns: when the years go back
+    further, the first column (key ``<2018``, see :data:`EARLIER`) sums every year before the
+    others, so the columns always add up to everything counted."""
     if not counts:
         return []
     last = max(last or 0, max(counts))
-    first = max(min(counts), last - span + 1)
-    return [(str(year), counts.get(year, 0)) for year in range(first, last + 1)]
+    first = min(counts)
+    if last - first + 1 <= span:
+        return [(str(year), counts.get(year, 0)) for year in range(first, last + 1)]
+    first = last - span + 2
+    earlier = sum(value for year, value in counts.items() if year < first)
+    years = [(str(year), counts.get(year, 0)) for year in range(first, last + 1)]
+    return [(f"{EARLIER}{first}", earlier), *years]
 
 
 # ---------- a step line over time, against a threshold ----------

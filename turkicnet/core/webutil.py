@@ -31,31 +31,22 @@ def redirect_next(default_endpoint: str, **values):
     return redirect(url_for(default_endpoint, **values))
 
 
+#: What a spreadsheet program may take as the start of a formula (OWASP, CSV injection).
+_FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def spreadsheet_safe(value) -> str:
-    """A CSV cell that spreadsheet programs will not read as a formula."""
+    """A CSV cell that spreadsheet programs will not read as a formula: a leading quote makes
+    a cell that starts with one of ``_FORMULA_LEADS`` text."""
     text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
-def csv_response(header: list[str], rows: Iterable[Iterable], filename: str) -> Response:
-    """A CSV download: UTF-8 with a byte-order mark (so spreadsheet programs read it as
-    UTF-8), every cell of ``rows`` through :func:`spreadsheet_safe`."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([spreadsheet_safe(value) for value in row])
-    return Response(
-        out.getvalue().encode("utf-8-sig"),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename={filename}"},
-    )
+    return "'" + text if text.startswith(_FORMULA_LEADS) else text
 
 
 def csv_stream(header: list[str], rows: Iterable[Iterable], filename: str, *, chunk: int = 16384) -> Response:
-    """A CSV download sent as it is written, for tables that may grow: the same file as
-    :func:`csv_response` (byte-order mark, CRLF, every cell through :func:`spreadsheet_safe`),
-    in chunks of about ``chunk`` characters; ``rows`` is read inside the request's context."""
+    """The CSV download, sent as it is written: UTF-8 with a byte-order mark (so spreadsheet
+    programs read it as UTF-8), CRLF line ends, every cell of ``rows`` through
+    :func:`spreadsheet_safe`, in chunks of about ``chunk`` characters; ``rows`` is read inside
+    the request's context."""
 
     def generate():
         out = io.StringIO()

@@ -2,7 +2,6 @@
 
 from flask_babel import lazy_gettext as _l
 
-from ..core.formatting import format_moment
 from .models import VersionStatus
 
 STATUS_LABELS = {
@@ -51,8 +50,3 @@ AUDIT_DETAILS = {
     "read": _l("Text read before signing"),
 }
 
-
-def readable_stamp(stamp: str) -> str:
-    """A ledger time (``2026-11-29T10:00:00Z``) as people read it, in the page's language and
-    the reader's zone: ``29 нояб. 2026 г., 15:00 UTC+5``."""
-    return format_moment(stamp)

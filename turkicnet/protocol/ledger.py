@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select, text
 
+from ..core import formatting
 from ..extensions import db
 from . import keys
 from .models import Checkpoint, LedgerEntry, LedgerKey, ProtocolVersion
@@ -48,10 +49,9 @@ def version_fingerprint(text_fingerprints: dict[str, str]) -> str:
 
 
 def utc_stamp(moment: datetime | None = None) -> str:
-    moment = moment or datetime.now(UTC)
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    """The ledger's time of ``moment`` (a stored naive-UTC or an aware datetime; now, when
+    none): ``2026-12-01T19:36:10Z``, the one machine stamp, :func:`core.formatting.utc_stamp`."""
+    return formatting.utc_stamp(moment or datetime.now(UTC))
 
 
 def entry_fields(entry: LedgerEntry) -> dict:

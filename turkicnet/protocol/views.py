@@ -35,9 +35,6 @@ from .permissions import signing_centers
 bp = Blueprint("protocol", __name__, url_prefix="/protocol")
 
 
-bp.add_app_template_filter(services.readable_stamp, "readable_stamp")
-
-
 def _version_context(version, rows, *, previous, compare: str = ""):
     english = services.get_text(version, "en")
     other = version.text(compare) if compare and compare != "en" else None

@@ -21,7 +21,7 @@ from ..core.pagination import page_number
 from ..core.permissions import current_viewer
 from ..core.storage import FileTooLarge
 from ..core.urls import external_url
-from ..core.webutil import attach_error, csv_response, script_json
+from ..core.webutil import attach_error, csv_stream, script_json
 from . import citations, dublin_core, permissions, services
 from .forms import CommentForm, ReportForm, ShareForm
 from .labels import VISIBILITY_LABELS
@@ -75,7 +75,7 @@ def _csv(reports, filename: str) -> Response:
         )
         for report in reports
     )  # fmt: skip
-    return csv_response(header, rows, filename)
+    return csv_stream(header, rows, filename)
 
 
 @bp.get("/sections/<slug>.csv")

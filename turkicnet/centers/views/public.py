@@ -8,7 +8,7 @@ from ...core.errors import InvalidState, NotFound
 from ...core.forms import ConfirmForm
 from ...core.pagination import page_number
 from ...core.permissions import current_viewer
-from ...core.webutil import csv_response
+from ...core.webutil import csv_stream
 from .. import services
 from . import bp
 
@@ -47,7 +47,7 @@ def directory_csv():
         "parent_body",
         "founded_year",
     ]
-    return csv_response(
+    return csv_stream(
         header,
         (
             (

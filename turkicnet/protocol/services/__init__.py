@@ -4,7 +4,6 @@ signatories), entry into force, and the reads the public pages need.
 ``from turkicnet.protocol import services`` keeps working: every public name is here.
 """
 
-from ..labels import readable_stamp
 from ..standing import signatory_slugs, standing_entry
 from .figures import CountryFigures, centers_by_country, signatures_by_day
 from .notices import Notice, notices
@@ -79,7 +78,6 @@ __all__ = [
     "open_version",
     "overview",
     "previous_version",
-    "readable_stamp",
     "reading_text",
     "rule_progress",
     "save_text",

@@ -7,15 +7,23 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from ...centers.models import Center
+from ...core.models import AuditEvent
 from ...extensions import db
 from .. import ledger
 from ..models import LedgerEntry, ProtocolVersion
 from ..permissions import visible_versions
 
-#: Within one second, the order in which things can happen: a version is opened before it is
-#: signed, and it enters into force (and supersedes the one before) after the signature that
-#: met its rule, in the same transaction.
-_RANK = {"opened": 0, "signed": 1, "withdrawn": 1, "in_force": 2, "superseded": 3}
+#: Every notice is anchored to a ledger entry, and ordered by ``(seq, rank, tie)``: a signature
+#: or withdrawal is its own entry (rank 0); an entry into force (1) and the supersessions it
+#: brings (2) follow the signature that met the rule, in whose transaction they happen; an
+#: opening (3) follows the last entry appended before it (``seq`` 0 before the first). Two
+#: openings after the same entry are told apart by their audit event's id, which only grows.
+#: The ledger only grows at the end, and every new notice anchors at or after its head, so the
+#: order of published notices never changes — whatever the clocks of the app servers say.
+_RANK = {"signed": 0, "withdrawn": 0, "in_force": 1, "superseded": 2, "opened": 3}
+_VERSION_ACTIONS = {
+    "protocol.open": "opened", "protocol.enter_into_force": "in_force", "protocol.supersede": "superseded",
+}  # fmt: skip
 
 
 @dataclass
@@ -26,6 +34,8 @@ class Notice:
     title: str = ""  # the version's, for "opened"
     center: Center | None = None
     entry: LedgerEntry | None = None
+    #: ``(seq, rank, tie)``, its place in the order of all notices (see ``_RANK``).
+    anchor: tuple[int, int, int] = (0, 0, 0)
     #: The depositary reference, ``TN.N.<sequence in its year>.<year>``: set by :func:`notices`.
     reference: str = ""
 
@@ -42,17 +52,40 @@ class Notice:
     def year(self) -> int:
         return int(self.stamp[:4])
 
-    @property
-    def order(self) -> tuple:
-        return (self.stamp, _RANK[self.kind], self.entry.seq if self.entry else self.version)
-
 
 def _parse_stamp(stamp: str) -> datetime:
     return datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ")
 
 
+def _recorded_anchors() -> dict[tuple[str, int], tuple[int, int]]:
+    """(kind, version id) → (the ledger seq the audit event names, the event's id)."""
+    events = db.session.execute(
+        select(AuditEvent.target_id, AuditEvent.action, AuditEvent.details, AuditEvent.id).where(
+            AuditEvent.action.in_(_VERSION_ACTIONS), AuditEvent.target_type == "protocolversion"
+        )
+    )
+    return {
+        (_VERSION_ACTIONS[action], target_id): (details["seq"], event_id)
+        for target_id, action, details, event_id in events
+        if isinstance(details.get("seq"), int)
+    }
+
+
+def _inferred_seq(kind: str, version: ProtocolVersion, stamp: str) -> int:
+    """For a version changed before its audit events named a seq: the last entry before it
+    by the clock (an opening follows the entries of earlier seconds; an entry into force or a
+    supersession, the signatures of its own second)."""
+    query = select(func.coalesce(func.max(LedgerEntry.seq), 0))
+    if kind == "opened":
+        return db.session.scalar(query.where(LedgerEntry.at < stamp))
+    if kind == "in_force":
+        query = query.where(LedgerEntry.version == version.number, LedgerEntry.action == "sign")
+    return db.session.scalar(query.where(LedgerEntry.at <= stamp))
+
+
 def _version_notices() -> list[Notice]:
     """The openings, entries into force and supersessions of the public versions (a few rows)."""
+    recorded = _recorded_anchors()
     found = []
     for version in db.session.scalars(select(ProtocolVersion).where(visible_versions(None))):
         for kind, when in (
@@ -60,43 +93,40 @@ def _version_notices() -> list[Notice]:
             ("in_force", version.in_force_at),
             ("superseded", version.superseded_at),
         ):
-            if when is not None:
-                found.append(Notice(kind, when, version.number, version.title))
+            if when is None:
+                continue
+            seq, tie = recorded.get((kind, version.id)) or (
+                _inferred_seq(kind, version, ledger.utc_stamp(when)), version.number
+            )
+            notice = Notice(kind, when, version.number, version.title, anchor=(seq, _RANK[kind], tie))
+            found.append(notice)
     return found
 
 
-def _entries_before(notice: Notice, lowest_shown: int | None) -> int:
+def _entries_before(notice: Notice) -> int:
     """How many ledger entries of the notice's year precede it: one count, bounded by the
-    primary key (only entries older than those the page shows can precede the first notice
-    of a year on it), however long the ledger grows."""
+    primary key, however long the ledger grows."""
     year = notice.year
+    seq, rank, _tie = notice.anchor
+    # An entry into force, a supersession or an opening follows the entry it is anchored to.
+    last = seq if rank > 0 else seq - 1
     query = (
         select(func.count())
         .select_from(LedgerEntry)
-        .where(LedgerEntry.at >= f"{year:04d}-", LedgerEntry.at < f"{year + 1:04d}-")
+        .where(LedgerEntry.at >= f"{year:04d}-", LedgerEntry.at < f"{year + 1:04d}-", LedgerEntry.seq <= last)
     )
-    if notice.entry is not None:
-        query = query.where(LedgerEntry.seq < notice.entry.seq)
-    else:
-        # Entries of the same second come after an opening and before an entry into force.
-        after_same_second = _RANK[notice.kind] > _RANK["signed"]
-        at = LedgerEntry.at
-        query = query.where(at <= notice.stamp if after_same_second else at < notice.stamp)
-        if lowest_shown is not None:
-            query = query.where(LedgerEntry.seq < lowest_shown)
     return db.session.scalar(query)
 
 
 def _number(window: list[Notice], version_notices: list[Notice]) -> None:
     """Give each notice of ``window`` (oldest first) its reference: its place among all the
-    notices of its year. The ledger and the versions' dates only grow at the end, so earlier
-    notices never move: a reference, once published, stays the notice's."""
-    lowest_shown = min((notice.entry.seq for notice in window if notice.entry is not None), default=None)
+    notices of its year. Notices only ever join after the others (see ``_RANK``), so a
+    reference, once published, stays the notice's."""
     counted: dict[int, int] = {}
     for notice in window:
         if notice.year not in counted:
-            counted[notice.year] = _entries_before(notice, lowest_shown) + sum(
-                1 for other in version_notices if other.year == notice.year and other.order < notice.order
+            counted[notice.year] = _entries_before(notice) + sum(
+                1 for other in version_notices if other.year == notice.year and other.anchor < notice.anchor
             )
         counted[notice.year] += 1
         notice.reference = f"TN.N.{counted[notice.year]}.{notice.year}"
@@ -114,13 +144,16 @@ def notices(limit: int = 50) -> list[Notice]:
     for entry in entries:
         kind = "signed" if entry.action == "sign" else "withdrawn"
         found.append(
-            Notice(kind, _parse_stamp(entry.at), entry.version, center=centers.get(entry.center), entry=entry)
+            Notice(
+                kind, _parse_stamp(entry.at), entry.version,
+                center=centers.get(entry.center), entry=entry, anchor=(entry.seq, 0, 0),
+            )  # fmt: skip
         )
-    found.sort(key=lambda notice: notice.order)
+    found.sort(key=lambda notice: notice.anchor)
     oldest_entry = entries[-1] if entries else None
     if oldest_entry is not None and len(entries) == limit:
         # Version notices older than the oldest entry shown are beyond the window.
-        found = [n for n in found if n.entry is not None or n.order > (oldest_entry.at, 1, oldest_entry.seq)]
+        found = [n for n in found if n.anchor >= (oldest_entry.seq, 0, 0)]
     window = found[-limit:]
     _number(window, version_notices)
     return list(reversed(window))

@@ -10,6 +10,7 @@ from ...centers.services import choose_center
 from ...core import audit
 from ...core.db import unit_of_work
 from ...core.errors import Conflict, InvalidState, ValidationFailed
+from ...core.formatting import format_moment
 from ...core.mail import queue_mail
 from ...core.permissions import Actor, require
 from ...core.text import normalise_line
@@ -17,7 +18,6 @@ from ...core.timeutil import utcnow
 from ...core.urls import external_url
 from ...extensions import db
 from .. import ledger
-from ..labels import readable_stamp
 from ..models import Checkpoint, LedgerEntry, ProtocolVersion, VersionStatus
 from ..permissions import (
     SIGN_REFUSED,
@@ -38,7 +38,7 @@ class AlreadySigned(Conflict):
     def __init__(self, entry: LedgerEntry, center_name: str):
         super().__init__(
             _("%(center)s already signed version %(version)d on %(date)s.",
-              center=center_name, version=entry.version, date=readable_stamp(entry.at))
+              center=center_name, version=entry.version, date=format_moment(entry.at))
         )  # fmt: skip
         self.seq = entry.seq
 
@@ -118,7 +118,7 @@ def sign_protocol(
         _mail_receipt(
             actor, center, entry, checkpoint, _l("You signed the cooperation protocol for %(center)s")
         )
-        _enter_into_force_if_due(actor, version)
+        _enter_into_force_if_due(actor, version, entry)
         return entry
 
 
@@ -175,9 +175,10 @@ def _mail_receipt(actor: Actor, center: Center, entry: LedgerEntry, checkpoint: 
     )
 
 
-def _enter_into_force_if_due(actor: Actor, version: ProtocolVersion) -> None:
+def _enter_into_force_if_due(actor: Actor, version: ProtocolVersion, entry: LedgerEntry) -> None:
     """Inside the signature's unit of work: the version enters into force once its rule is met,
-    and every older signable version is superseded."""
+    and every older signable version is superseded. Both audit events name the signature's
+    ledger ``seq``: the depositary notices are numbered after the entry that caused them."""
     if version.status is not VersionStatus.OPEN or not rule_progress(version).met:
         return
     now = utcnow()
@@ -191,8 +192,10 @@ def _enter_into_force_if_due(actor: Actor, version: ProtocolVersion) -> None:
     for old in older:
         old.status = VersionStatus.SUPERSEDED
         old.superseded_at = now
-        audit.record(actor, "protocol.supersede", old, number=old.number, by=version.number)
-    audit.record(actor, "protocol.enter_into_force", version, number=version.number)
+        audit.record(
+            actor, "protocol.supersede", old, number=old.number, by=version.number, seq=entry.seq
+        )
+    audit.record(actor, "protocol.enter_into_force", version, number=version.number, seq=entry.seq)
     _mail_all_focal_points(
         _l("The cooperation protocol, version %(n)d, has entered into force", n=version.number),
         "protocol_in_force",

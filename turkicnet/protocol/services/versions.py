@@ -284,11 +284,18 @@ def open_version(actor: Actor, version: ProtocolVersion) -> ProtocolVersion:
         english = version.text("en")
         if english is None or not english.authentic:
             raise InvalidState(_("A version needs an authentic English text before it is opened."))
+        # Under the ledger's lock, the last entry is the one the opening follows: its notice is
+        # numbered after that entry, and no signature can slip in between.
+        ledger.lock()
+        head = ledger.head()
         fingerprints = {text.language: text.sha256 for text in version.authentic_texts}
         version.text_sha256 = ledger.version_fingerprint(fingerprints)
         version.status = VersionStatus.OPEN
         version.opened_at = utcnow()
-        audit.record(actor, "protocol.open", version, number=version.number, text_sha256=version.text_sha256)
+        audit.record(
+            actor, "protocol.open", version, number=version.number, text_sha256=version.text_sha256,
+            seq=head.seq if head else 0,
+        )  # fmt: skip
         _mail_all_focal_points(
             _l("The cooperation protocol, version %(n)d, is open for signature", n=version.number),
             "protocol_opened",
