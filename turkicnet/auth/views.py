@@ -20,7 +20,7 @@ from wtforms import SelectChoice
 
 from ..core.csrf import keeps_typed_input
 from ..core.errors import InvalidState, NotFound, ValidationFailed
-from ..core.formatting import zone_of
+from ..core.formatting import TIME_ZONES, center_zone
 from ..core.forms import ConfirmForm
 from ..core.mail import OPTIONAL_CATEGORIES
 from ..core.permissions import forget_current_viewer
@@ -230,14 +230,27 @@ def _mail_form(data=None) -> MailPreferencesForm:
     return form
 
 
+def _offer_centers_zone(form: ProfileForm) -> None:
+    """The zone choice's first option: the center's country's, named, stored as no choice."""
+    zone = center_zone(current_user)
+    if zone:
+        label = _("As my center's country (%(zone)s)", zone=TIME_ZONES[zone])
+    else:
+        label = _("As my center's country once I am on a center's staff (until then %(zone)s)",
+                  zone=TIME_ZONES["UTC"])  # fmt: skip
+    form.time_zone.choices = [SelectChoice("", label), *form.time_zone.choices]
+
+
 def _render_profile(profile_form=None, password_form=None, mail_form=None, status=200):
     if mail_form is None:
         receiving = [key for key in OPTIONAL_CATEGORIES if key not in (current_user.mail_opt_outs or [])]
         mail_form = _mail_form({"receive": receiving})
     if profile_form is None:
         profile_form = ProfileForm(obj=current_user, formdata=None)
-        # Before a person chooses, the zone their times already read in: their center's country's.
-        profile_form.time_zone.data = zone_of(current_user)
+        # No choice of one's own (or one no longer offered) selects the center's country's.
+        if profile_form.time_zone.data not in TIME_ZONES:
+            profile_form.time_zone.data = ""
+        _offer_centers_zone(profile_form)
     return render_template(
         "auth/profile.html",
         profile_form=profile_form,
@@ -258,6 +271,7 @@ def profile():
 @login_required
 def update_profile():
     form = ProfileForm()
+    _offer_centers_zone(form)
     if form.validate_on_submit():
         try:
             services.update_profile(
@@ -265,7 +279,7 @@ def update_profile():
                 full_name=form.full_name.data,
                 position=form.position.data or "",
                 preferred_language=form.preferred_language.data,
-                time_zone=form.time_zone.data or None,
+                time_zone=form.time_zone.data,  # None: not sent, kept; "": the center's
             )
         except ValidationFailed as error:
             attach_error(form, error)
