@@ -75,6 +75,16 @@ class ProfileForm(Form):
         description=_l("The times on the site and in your e-mails are shown in it."),
     )
 
+    def offer_centers_zone(self, zone: str | None) -> None:
+        """Put first the zone of the person's center's country (``zone``; None on no center's
+        staff: UTC until then), stored as no choice of their own, so it follows the center."""
+        if zone:
+            label = _l("As my center's country (%(zone)s)", zone=TIME_ZONES[zone])
+        else:
+            label = _l("As my center's country once I am on a center's staff (until then %(zone)s)",
+                       zone=TIME_ZONES["UTC"])  # fmt: skip
+        self.time_zone.choices = [SelectChoice("", label), *self.time_zone.choices]
+
 
 class ChangePasswordForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=256)])

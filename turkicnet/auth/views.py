@@ -230,17 +230,6 @@ def _mail_form(data=None) -> MailPreferencesForm:
     return form
 
 
-def _offer_centers_zone(form: ProfileForm) -> None:
-    """The zone choice's first option: the center's country's, named, stored as no choice."""
-    zone = center_zone(current_user)
-    if zone:
-        label = _("As my center's country (%(zone)s)", zone=TIME_ZONES[zone])
-    else:
-        label = _("As my center's country once I am on a center's staff (until then %(zone)s)",
-                  zone=TIME_ZONES["UTC"])  # fmt: skip
-    form.time_zone.choices = [SelectChoice("", label), *form.time_zone.choices]
-
-
 def _render_profile(profile_form=None, password_form=None, mail_form=None, status=200):
     if mail_form is None:
         receiving = [key for key in OPTIONAL_CATEGORIES if key not in (current_user.mail_opt_outs or [])]
@@ -250,7 +239,7 @@ def _render_profile(profile_form=None, password_form=None, mail_form=None, statu
         # No choice of one's own (or one no longer offered) selects the center's country's.
         if profile_form.time_zone.data not in TIME_ZONES:
             profile_form.time_zone.data = ""
-        _offer_centers_zone(profile_form)
+        profile_form.offer_centers_zone(center_zone(current_user))
     return render_template(
         "auth/profile.html",
         profile_form=profile_form,
@@ -271,7 +260,7 @@ def profile():
 @login_required
 def update_profile():
     form = ProfileForm()
-    _offer_centers_zone(form)
+    form.offer_centers_zone(center_zone(current_user))
     if form.validate_on_submit():
         try:
             services.update_profile(

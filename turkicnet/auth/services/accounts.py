@@ -301,12 +301,8 @@ def reset_password(token: str, new_password: str) -> User:
 
 def update_profile(actor: Actor, *, full_name: str, position: str, preferred_language: str,
                    time_zone: str | None = None) -> User:
-    """Change the actor's own name, position, language and time zone: one of ``TIME_ZONES``,
-    ``""`` to read times in their center's country's zone (no choice of their own, so it follows
-    the center), or None (a form without the field) to keep it as it is.
-
-    :raises ValidationFailed: for an empty name, a language or zone not offered
-    """
+    """Change the actor's own name, position, language and time zone (one of ``TIME_ZONES``;
+    ``""``: none of their own, their center's country's; None, as from a form without it: kept)."""
     with unit_of_work():
         require(can_change_own_account(actor))
         user = user_of(actor)
