@@ -28,17 +28,18 @@ def world(database_template, tmp_path_factory, ledger_key_file):
 
 def own_words() -> set[str]:
     """What people wrote and named (centers, reports, persons, notes): shown as written, in
-    whatever language its author used, so never an interface string out of place."""
+    whatever language its author used, so never an interface string out of place. Events,
+    sections and topics are not: they are the network's data, translated like the interface."""
     from turkicnet.auth.models import User
     from turkicnet.centers.models import Center
     from turkicnet.core.models import AuditEvent
     from turkicnet.protocol.models import ProtocolVersion
-    from turkicnet.reports.models import Comment, Event, Report
+    from turkicnet.reports.models import Comment, Report
 
     columns = (
         User.full_name, User.position, User.email, Center.name, Center.native_name, Center.acronym,
         Center.city, Center.parent_body, Center.description, Center.website, ProtocolVersion.title,
-        Report.title, Report.abstract, Comment.body, Event.title, Event.city,
+        Report.title, Report.abstract, Comment.body,
     )  # fmt: skip
     words = set()
     for column in columns:

@@ -289,3 +289,31 @@ def test_the_creation_key_migration_keeps_every_reports_files_and_comments(app, 
     assert after_downgrade == (1, 1, 1) and "creation_key" not in columns
     assert tuple(db.session.execute(text(counted)).one()) == (1, 1, 1)
     assert _differences() == []
+
+
+# ---------------------------------------------------------------- 0010, data translations
+
+
+def test_the_translation_seed_finds_the_seeded_event_by_its_title_not_its_number(app):
+    """0010 translates the workshop 0003 seeded, wherever it stands: an event an admin made
+    under the number the workshop once had keeps its own words."""
+    from turkicnet.reports.models import Event
+
+    db.session.remove()
+    downgrade(revision="0009")
+    db.session.execute(text("UPDATE sections SET event_id = NULL"))
+    db.session.execute(text("DELETE FROM events"))
+    db.session.execute(text(
+        "INSERT INTO events (id, title, city, starts_on, ends_on) VALUES "
+        "(1, 'Trade forum', 'Baku', '2025-05-05', '2025-05-06'), "
+        "(2, 'Workshop of economic policy research centers of the Turkic states', 'Astana', "
+        "'2023-02-17', '2023-02-18')"
+    ))  # fmt: skip
+    db.session.commit()
+    db.session.remove()
+    upgrade()
+
+    forum, workshop = db.session.get(Event, 1), db.session.get(Event, 2)
+    assert forum.translations == {}
+    assert workshop.translations["tr"]["title"].startswith("Türk Devletleri")
+    assert workshop.translations["ru"]["city"] == "Астана"

@@ -39,6 +39,22 @@ def test_the_section_form_opens_with_the_section_as_saved(client, login_as, admi
     assert f'<option selected value="{forum.id}">Baku forum, Baku 2026</option>' in page
 
 
+def test_an_events_choice_reads_through_the_catalogues_pattern(client, login_as, admin, forum, monkeypatch):
+    """Its title, city and year are put in a sentence of the page's language, never glued."""
+    import turkicnet.admin.views as admin_views
+
+    pattern = "%(title)s, %(city)s %(year)d"
+    translate = admin_views._
+    monkeypatch.setattr(admin_views, "_", lambda message, **values: (
+        "{year}: {title} ({city})".format(**values) if message == pattern else translate(message, **values)
+    ))  # fmt: skip
+    login_as(admin)
+
+    page = client.get("/admin/sections").get_data(as_text=True)
+
+    assert f'<option value="{forum.id}">2026: Baku forum (Baku)</option>' in page
+
+
 def test_admin_renames_a_section_and_ties_it_to_an_event_keeping_its_address(
     client, login_as, admin, section, forum
 ):

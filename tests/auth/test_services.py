@@ -500,6 +500,21 @@ def test_update_profile_saves_cleaned_values_and_audits_what_changed(app, make_u
     assert row.details["changed"] == ["full_name", "position", "preferred_language"]
 
 
+def test_update_profile_keeps_an_unsent_zone_and_clears_the_zone_given_as_the_centers(app, focal_point):
+    def update(**zone):
+        services.update_profile(focal_point, full_name=focal_point.full_name,
+                                position=focal_point.position, preferred_language="en", **zone)  # fmt: skip
+        db.session.expire_all()
+        return focal_point.time_zone
+
+    assert update(time_zone="Asia/Tashkent") == "Asia/Tashkent"
+    assert update() == "Asia/Tashkent"  # a form without the field
+    assert update(time_zone="") is None  # as the center's country: no choice of one's own
+    assert [row.details["changed"] for row in audit_rows("auth.update_profile")] == [
+        ["time_zone"], [], ["time_zone"],
+    ]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("values", "field"),
     [

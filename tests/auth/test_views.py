@@ -574,6 +574,61 @@ def test_a_refused_profile_change_shows_why_and_saves_nothing(
     assert audit_rows("auth.update_profile") == []
 
 
+def test_the_profile_offers_the_centers_country_zone_first_and_a_save_does_not_freeze_it(
+    client, login_as, focal_point
+):
+    login_as(focal_point)  # the test center is in Kazakhstan
+
+    page = text(client.get("/auth/profile"))
+
+    first = re.search(r'<select[^>]*name="time_zone"[^>]*>\s*(<option[^>]*>[^<]*</option>)', page).group(1)
+    assert first == (
+        '<option selected value="">As my center&#39;s country (Astana, Almaty (Kazakhstan))</option>'
+    )
+    assert '<option value="Asia/Almaty">' in page  # also offered as a choice of one's own
+    response = client.post("/auth/profile", data={
+        "full_name": focal_point.full_name, "position": "Head of Unit", "preferred_language": "en",
+        "time_zone": "",
+    })  # fmt: skip
+    assert response.status_code == 302
+    db.session.refresh(focal_point)
+    assert focal_point.time_zone is None
+    [row] = audit_rows("auth.update_profile")
+    assert row.details["changed"] == ["position"]
+
+
+def test_a_chosen_zone_is_selected_and_going_back_to_the_centers_country_clears_it(
+    client, login_as, focal_point
+):
+    focal_point.time_zone = "Europe/Istanbul"
+    db.session.commit()
+    login_as(focal_point)
+    assert '<option selected value="Europe/Istanbul">' in text(client.get("/auth/profile"))
+
+    response = client.post("/auth/profile", data={
+        "full_name": focal_point.full_name, "position": focal_point.position, "preferred_language": "en",
+        "time_zone": "",
+    })  # fmt: skip
+
+    assert response.status_code == 302
+    db.session.refresh(focal_point)
+    assert focal_point.time_zone is None
+    [row] = audit_rows("auth.update_profile")
+    assert row.details["changed"] == ["time_zone"]
+    assert '<option selected value="">' in text(client.get("/auth/profile"))
+
+
+def test_someone_on_no_centers_staff_is_told_their_times_read_in_utc_until_they_join(
+    client, login_as, make_user
+):
+    login_as(make_user())
+
+    page = text(client.get("/auth/profile"))
+
+    assert ('<option selected value="">As my center&#39;s country once I am on a center&#39;s staff '
+            "(until then UTC (coordinated universal time))</option>") in page
+
+
 def test_switching_off_an_optional_mail_category_sticks_and_shows(client, make_user, login_as):
     user = make_user()
     login_as(user)

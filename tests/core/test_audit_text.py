@@ -35,8 +35,19 @@ def _recorded() -> tuple[set[str], set[str]]:
                     actions.update(f"centers.{name}" for name in _DECISIONS)
                 else:
                     raise AssertionError(f"{path}:{node.lineno}: an action the test cannot read")
-            keys.update(keyword.arg for keyword in node.keywords if keyword.arg)
+            for keyword in node.keywords:
+                keys.update([keyword.arg] if keyword.arg else _splatted_keys(keyword.value))
     return actions, keys
+
+
+def _splatted_keys(value: ast.expr) -> set[str]:
+    """The keys of a ``**{...}`` passed to ``audit.record`` (either branch of a conditional);
+    a splatted name (``**changes``) is left to the test that knows its keys."""
+    if isinstance(value, ast.Dict):
+        return {key.value for key in value.keys if isinstance(key, ast.Constant)}
+    if isinstance(value, ast.IfExp):
+        return _splatted_keys(value.body) | _splatted_keys(value.orelse)
+    return set()
 
 
 def _event(action="reports.update", target_type="report", target_id=2, **details) -> AuditEvent:
@@ -58,6 +69,25 @@ def test_every_detail_key_the_code_records_has_a_label(app):
     _actions, keys = _recorded()
     # centers' change records (**changes) are keyed by the profile's fields
     assert sorted((keys | set(FIELD_LABELS) | {"refused"}) - set(audit.DETAIL_LABELS)) == []
+
+
+def test_every_field_a_profile_update_records_reads_by_its_label(app, focal_point):
+    from tests.conftest import audit_rows
+    from turkicnet.auth import services
+
+    services.update_profile(focal_point, full_name="Gulnara Sadykova", position="Head of Unit",
+                            preferred_language="tr", time_zone="Asia/Baku")  # fmt: skip
+
+    [row] = audit_rows("auth.update_profile")
+    assert row.details["changed"] == ["full_name", "position", "preferred_language", "time_zone"]
+    with app.test_request_context():
+        assert _details(row)["Fields changed"] == "Full name, Position, Preferred language, Time zone"
+
+
+def test_the_languages_of_a_sections_translations_read_as_language_names(app):
+    with app.test_request_context():
+        shown = _details(_event("reports.save_section", "section", 1, slug="trade", languages=["ru", "tr"]))
+    assert shown["Translations changed"] == "Russian, Turkish"
 
 
 def test_an_action_reads_by_its_label_and_keeps_its_code_beside(app):

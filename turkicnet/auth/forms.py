@@ -1,5 +1,6 @@
 """Account forms: they check shape; the services check the rules."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -74,6 +75,17 @@ class ProfileForm(Form):
         validators=[Optional()],  # a form sent without it keeps the zone as it was
         description=_l("The times on the site and in your e-mails are shown in it."),
     )
+
+    def offer_centers_zone(self, zone: str | None) -> None:
+        """Put first the zone of the person's center's country (``zone``; None on no center's
+        staff: UTC until then), stored as no choice of their own, so it follows the center. Called
+        in a request: the label is made in its language (and escaped as text, unlike a lazy one)."""
+        if zone:
+            label = _("As my center's country (%(zone)s)", zone=TIME_ZONES[zone])
+        else:
+            label = _("As my center's country once I am on a center's staff (until then %(zone)s)",
+                      zone=TIME_ZONES["UTC"])  # fmt: skip
+        self.time_zone.choices = [SelectChoice("", label), *self.time_zone.choices]
 
 
 class ChangePasswordForm(Form):

@@ -44,6 +44,7 @@ AUDIT_VALUES = {
         "full_name": _l("Full name"),
         "position": _l("Position"),
         "preferred_language": _l("Preferred language"),
+        "time_zone": _l("Time zone"),
     },
     "opt_outs": OPTIONAL_CATEGORIES,
     "scopes": {"read": _l("read"), "read write": _l("read and write")},

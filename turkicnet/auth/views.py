@@ -20,7 +20,7 @@ from wtforms import SelectChoice
 
 from ..core.csrf import keeps_typed_input
 from ..core.errors import InvalidState, NotFound, ValidationFailed
-from ..core.formatting import zone_of
+from ..core.formatting import TIME_ZONES, center_zone
 from ..core.forms import ConfirmForm
 from ..core.mail import OPTIONAL_CATEGORIES
 from ..core.permissions import forget_current_viewer
@@ -236,8 +236,10 @@ def _render_profile(profile_form=None, password_form=None, mail_form=None, statu
         mail_form = _mail_form({"receive": receiving})
     if profile_form is None:
         profile_form = ProfileForm(obj=current_user, formdata=None)
-        # Before a person chooses, the zone their times already read in: their center's country's.
-        profile_form.time_zone.data = zone_of(current_user)
+        # No choice of one's own (or one no longer offered) selects the center's country's.
+        if profile_form.time_zone.data not in TIME_ZONES:
+            profile_form.time_zone.data = ""
+        profile_form.offer_centers_zone(center_zone(current_user))
     return render_template(
         "auth/profile.html",
         profile_form=profile_form,
@@ -258,6 +260,7 @@ def profile():
 @login_required
 def update_profile():
     form = ProfileForm()
+    form.offer_centers_zone(center_zone(current_user))
     if form.validate_on_submit():
         try:
             services.update_profile(
@@ -265,7 +268,7 @@ def update_profile():
                 full_name=form.full_name.data,
                 position=form.position.data or "",
                 preferred_language=form.preferred_language.data,
-                time_zone=form.time_zone.data or None,
+                time_zone=form.time_zone.data,  # None: not sent, kept; "": the center's
             )
         except ValidationFailed as error:
             attach_error(form, error)

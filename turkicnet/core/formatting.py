@@ -54,11 +54,18 @@ def zone_of(user) -> str:
     chosen = getattr(user, "time_zone", None)
     if chosen in TIME_ZONES:
         return chosen
+    return center_zone(user) or "UTC"
+
+
+def center_zone(user) -> str | None:
+    """The zone of the country of ``user``'s first center (None on no center's staff, or in a
+    country with no zone here): theirs until they choose one. Memberships are loaded with the
+    user: no query."""
     for membership in sorted(getattr(user, "memberships", None) or [], key=lambda m: m.center_id):
         zone = COUNTRY_ZONES.get(membership.center.country_code)
         if zone:
             return zone
-    return "UTC"
+    return None
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 import re
 
 from flask import g, has_request_context
+from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import _FlaskFormCSRF
@@ -72,6 +73,12 @@ class Form(FlaskForm):
 
     class Meta(FlaskForm.Meta):
         csrf_class = _GateAwareCSRF
+
+        def get_translations(self, form):
+            # WTForms' own messages ("This field is required.") are looked up in the site's
+            # catalogues (core.form_messages marks them), in the page's language: WTForms' bundled
+            # catalogues miss az, ky and uz_Latn and word things differently from ours.
+            return get_translations()
 
         def bind_field(self, form, unbound_field, options):
             field_class = unbound_field.field_class

@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
+from ..core.languages import language_name
 from .models import Visibility
 
 VISIBILITY_LABELS = {
@@ -55,5 +56,6 @@ AUDIT_DETAILS = {
     "mailed": _l("Accounts e-mailed"),
     "offset": _l("Moved by"),
     "tombstone": _l("Removal notice kept at its address"),
+    "languages": _l("Translations changed"),
 }
-AUDIT_VALUES = {"visibility": VISIBILITY_LABELS}
+AUDIT_VALUES = {"visibility": VISIBILITY_LABELS, "languages": language_name}

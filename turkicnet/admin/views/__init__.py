@@ -301,8 +301,8 @@ def protocol_open(number: int):
 def _section_form(formdata=None, obj=None):
     form = SectionForm(formdata=formdata, obj=obj)
     form.event_id.choices = [SelectChoice(0, _("No event"))] + [
-        SelectChoice(event.id, f"{localized(event, 'title')}, {localized(event, 'city')} "
-                               f"{event.starts_on.year}")
+        SelectChoice(event.id, _("%(title)s, %(city)s %(year)d", title=localized(event, "title"),
+                                 city=localized(event, "city"), year=event.starts_on.year))
         for event in report_services.list_events()
     ]
     return form

@@ -301,20 +301,22 @@ def reset_password(token: str, new_password: str) -> User:
 
 def update_profile(actor: Actor, *, full_name: str, position: str, preferred_language: str,
                    time_zone: str | None = None) -> User:
-    """Change the actor's own name, position, language and (when given) time zone."""
+    """Change the actor's own name, position, language and time zone (one of ``TIME_ZONES``;
+    ``""``: none of their own, their center's country's; None, as from a form without it: kept)."""
     with unit_of_work():
         require(can_change_own_account(actor))
         user = user_of(actor)
         if preferred_language not in current_app.config["LANGUAGES"]:
             raise ValidationFailed("preferred_language", _("Choose one of the offered languages."))
-        if time_zone is not None and time_zone not in TIME_ZONES:
+        if time_zone and time_zone not in TIME_ZONES:
             raise ValidationFailed("time_zone", _("Choose one of the offered time zones."))
         full_name = normalise_line(full_name)
         # Checked before anything is set: a refused change must leave the account as it was.
         if not full_name:
             raise ValidationFailed("full_name", _("Give your full name."))
+        zone = user.time_zone if time_zone is None else time_zone or None
         wanted = {"full_name": full_name, "position": normalise_line(position),
-                  "preferred_language": preferred_language, "time_zone": time_zone or user.time_zone}
+                  "preferred_language": preferred_language, "time_zone": zone}
         changes = {field: value for field, value in wanted.items() if getattr(user, field) != value}
         for field, value in changes.items():
             setattr(user, field, value)

@@ -19,8 +19,9 @@ down_revision = '0009'
 branch_labels = None
 depends_on = None
 
+#: The events 0003 seeded, by their English title (their number may have gone to another event).
 EVENTS = {
-    1: {
+    "Workshop of economic policy research centers of the Turkic states": {
         "tr": {"title": "Türk Devletleri Ekonomi Politikası Araştırma Merkezleri Çalıştayı", "city": "Astana"},
         "ru": {"title": "Семинар исследовательских центров экономической политики тюркских государств",
                "city": "Астана"},
@@ -118,10 +119,10 @@ def upgrade():
 
 
 def _seed():
-    """The translations of the event, sections and topics 0003 seeded (found by id or slug)."""
-    events = sa.table("events", sa.column("id", sa.Integer), sa.column("translations", sa.JSON))
-    for event_id, translations in EVENTS.items():
-        op.execute(events.update().where(events.c.id == event_id).values(translations=translations))
+    """The translations of the event, sections and topics 0003 seeded (found by title or slug)."""
+    events = sa.table("events", sa.column("title", sa.String), sa.column("translations", sa.JSON))
+    for title, translations in EVENTS.items():
+        op.execute(events.update().where(events.c.title == title).values(translations=translations))
     sections = sa.table("sections", sa.column("slug", sa.String), sa.column("translations", sa.JSON))
     for slug, translations in SECTIONS.items():
         op.execute(sections.update().where(sections.c.slug == slug).values(translations=translations))
