@@ -1,5 +1,6 @@
-"""Dates, times, numbers and sizes as people read them, in the page's language (Babel, through
-Flask-Babel's locale) and, for a logged-in person, in their own time zone.
+"""Dates, times and numbers as people read them, in the page's language (Babel, through
+Flask-Babel's locale) and, for a logged-in person, in their own time zone (file sizes:
+``core.languages.file_size``).
 
 Stored times are naive UTC (``core.timeutil``); the ledger writes RFC 3339 stamps
 (``2026-11-29T10:00:00Z``). Both are accepted. Machine formats (CSV, Atom, JSON, the ledger)
