@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale, select_timezone
-from . import audit, converters, faults, problems
+from . import audit, converters, faults, problems, request_id
 from . import csrf as csrf_gate
 from .database import install_sqlite_rules, is_unavailable
 from .db import discard
@@ -39,6 +39,8 @@ def init_extensions(app: Flask) -> None:
     """Bind the extensions to ``app``; nothing here knows a feature."""
     # Before any feature adds a rule: every ``<int:…>`` is then a bounded id.
     converters.install(app)
+    # Before any feature's hook: whatever a hook logs carries the request's id.
+    request_id.install(app)
     db.init_app(app)
     migrate.init_app(
         app,
@@ -55,6 +57,7 @@ def init_extensions(app: Flask) -> None:
     login_manager.login_message = None
     login_manager.session_protection = "basic"
 
+    # TURKICNET_PROXY_FIX: how many proxies in front set X-Forwarded-For/-Proto/-Host; 0 trusts none.
     if app.config["PROXY_FIX"]:
         hops = app.config["PROXY_FIX"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
