@@ -18,9 +18,9 @@ elif os.environ.get("PORT"):
 else:
     bind = ["127.0.0.1:8000"]  # behind a proxy on the same host
 
-# A worker silent for this long is killed and replaced: no page takes more than a few seconds
-# (mail and jobs wait for the worker process), and the proxy buffers uploads before passing
-# them on, so 30 s only catches a worker that is stuck.
+# A worker silent for this long is killed and replaced. Mail and periodic jobs run in the
+# worker process, not in a request, and the proxy buffers an upload before passing it on, so a
+# request still running after 30 s is stuck; the proxy's own read timeout should be longer.
 timeout = 30
 # On SIGTERM (a deploy, a restart) a worker finishes the requests it has, up to this long.
 graceful_timeout = 30
@@ -37,9 +37,7 @@ max_requests_jitter = 100
 # One line per request on stdout: the request id (the X-Request-ID the app sends back, the
 # same id its own log lines carry) and the time taken, in milliseconds.
 accesslog = "-"
-access_log_format = (
-    '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s "%(f)s" "%(a)s"'
-)
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s "%(f)s" "%(a)s"'
 # gunicorn's own messages (worker started, killed, timed out) on stderr.
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")
