@@ -41,3 +41,7 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-i
 # gunicorn's own messages (worker started, killed, timed out) on stderr.
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")
+
+# gunicorn's control socket (~/.gunicorn/gunicorn.ctl) is not used here, and two servers on
+# one host would share its path: off.
+control_socket_disable = True

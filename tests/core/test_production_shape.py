@@ -40,6 +40,7 @@ def test_gunicorn_reads_the_file_with_workers_from_the_cpu_count(monkeypatch):
     assert (cfg.timeout, cfg.graceful_timeout, cfg.keepalive) == (30, 30, 5)
     assert cfg.max_requests == 1000 and cfg.max_requests_jitter == 100
     assert cfg.accesslog == "-" and cfg.errorlog == "-"
+    assert cfg.control_socket_disable
     assert "%({x-request-id}o)s" in cfg.access_log_format
     assert "%(M)s" in cfg.access_log_format
 
