@@ -141,7 +141,7 @@ def protocol_status():
             schemas.Protocol, {"version": None, "progress": None, "standings": [], "ledger_url": ledger_url}
         )
     rows = _protocol.status_table(version)
-    progress = _protocol.rule_progress(version, rows)
+    progress = _protocol.rule_progress(version)
     body = {
         "version": _protocol.version_dict(version),
         "progress": {**vars(progress), "met": progress.met},

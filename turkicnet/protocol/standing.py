@@ -9,7 +9,7 @@ nothing is cached between requests or kept fresh by listeners.
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from ..centers.models import Center, CenterStatus, Role
 from ..centers.permissions import APPLICATION_OPEN
@@ -30,6 +30,25 @@ def standing_entry(center_slug: str, version_number: int) -> LedgerEntry | None:
         .limit(1)
     )
     return latest if latest is not None and latest.action == "sign" else None
+
+
+def standing_signatures(version_number: int) -> Select:
+    """``(center_id, country_code)`` of each center counted as a signatory of the version: an
+    approved center whose latest entry on it is a signature. A statement to aggregate over
+    (GROUP BY the latest entry per center over the indexed ``version`` column), not entities."""
+    latest = (
+        select(func.max(LedgerEntry.seq).label("seq"))
+        .where(LedgerEntry.version == version_number)
+        .group_by(LedgerEntry.center)
+        .subquery()
+    )
+    return (
+        select(Center.id.label("center_id"), Center.country_code.label("country_code"))
+        .select_from(LedgerEntry)
+        .join(latest, LedgerEntry.seq == latest.c.seq)
+        .join(Center, Center.slug == LedgerEntry.center)
+        .where(LedgerEntry.action == "sign", Center.status == CenterStatus.APPROVED)
+    )
 
 
 def signatory_slugs(slugs: Iterable[str] | None = None) -> frozenset[str]:

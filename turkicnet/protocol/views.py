@@ -46,7 +46,7 @@ def _version_context(version, rows, *, previous, compare: str = ""):
         "other_html": render_markdown(other.body) if other else None,
         "previous": previous,
         "rows": rows,
-        "progress": services.rule_progress(version, rows) if version.text_sha256 else None,
+        "progress": services.rule_progress(version) if version.text_sha256 else None,
     }
 
 
@@ -66,7 +66,7 @@ def index():
         signature_chart=chart if totals else None,
         signature_days=[(*changes, total) for changes, (_day, total) in zip(by_day, totals, strict=True)],
         **_version_context(version, rows, previous=overview.previous),
-        totals=services.totals_by_country(rows),
+        totals=services.totals_by_country(version),
         versions=overview.versions,
         open_versions=overview.signable,
         my_centers=signing_centers(current_viewer()),
