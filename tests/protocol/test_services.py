@@ -70,9 +70,10 @@ def test_signing_appends_an_entry_and_a_checkpoint_audits_and_mails_the_checkpoi
     assert (checkpoint.seq, checkpoint.hash) == (1, entry.hash)
     [event] = _audit("protocol.sign")
     assert event.actor_id == signatory.id and event.details["seq"] == 1
-    mail = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == signatory.email)).all()[
-        -1
-    ]
+    # The last mail to the signatory is the receipt; without an order PostgreSQL may return any row first.
+    mail = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.recipient == signatory.email).order_by(OutboxMessage.id)
+    ).all()[-1]
     assert checkpoint.signature in mail.body and entry.hash in mail.body
     assert center_standing(center) == "signatory"
 
