@@ -317,3 +317,17 @@ def test_the_translation_seed_finds_the_seeded_event_by_its_title_not_its_number
     assert forum.translations == {}
     assert workshop.translations["tr"]["title"].startswith("Türk Devletleri")
     assert workshop.translations["ru"]["city"] == "Астана"
+
+
+def test_db_check_on_a_fresh_checkout_builds_the_sqlite_database_first_and_finds_nothing(tmp_path):
+    # A newcomer's first `flask db check`, before any `flask db upgrade`: no traceback about a
+    # file SQLite may not create, but the check itself, against what the migrations build.
+    database = tmp_path / "fresh.db"
+    url = f"sqlite:///{database}"
+    app = create_app({**base_config(tmp_path), "SQLALCHEMY_DATABASE_URI": url, "LEDGER_KEY_FILE": "unused"})
+    result = app.test_cli_runner().invoke(args=["db", "check"])
+    assert result.exit_code == 0, result.output
+    assert "building it through the migrations first" in result.output
+    assert database.exists()
+    with app.app_context():
+        db.engine.dispose()

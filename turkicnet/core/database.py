@@ -122,3 +122,31 @@ def migration_heads() -> tuple[str, ...]:
         heads = tuple(sorted(ScriptDirectory.from_config(config).get_heads()))
         current_app.extensions[_HEADS] = heads
     return heads
+
+
+def let_db_check_build_a_missing_sqlite_database() -> None:
+    """``flask db check`` compares the models with the database the migrations build. On a
+    fresh checkout there is no SQLite file yet, and only the migrations may create one (see
+    :func:`creating_database`), so the check would fail with "unable to open database file":
+    it builds the file through the migrations first (what ``flask db upgrade`` does), then
+    checks. Flask-Migrate's own ``check`` command is wrapped once per process; a database
+    that exists, and PostgreSQL, are checked as they are."""
+    import click
+    from flask.cli import with_appcontext
+    from flask_migrate import cli, upgrade
+
+    check = cli.db.commands["check"]
+    if getattr(check.callback, "builds_a_missing_sqlite_database", False):
+        return
+    original = check.callback
+
+    @with_appcontext
+    def build_then_check(*args, **kwargs):
+        path = sqlite_path(current_app.config["SQLALCHEMY_DATABASE_URI"])
+        if path is not None and not path.exists():
+            click.echo(f"{path} does not exist yet: building it through the migrations first.")
+            upgrade(directory=kwargs.get("directory"))
+        return original(*args, **kwargs)
+
+    build_then_check.builds_a_missing_sqlite_database = True
+    check.callback = build_then_check

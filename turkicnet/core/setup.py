@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale, select_timezone
-from . import audit, converters, faults, problems, request_id
+from . import audit, converters, database, faults, problems, request_id
 from . import csrf as csrf_gate
 from .database import install_sqlite_rules, is_unavailable
 from .db import discard
@@ -49,6 +49,7 @@ def init_extensions(app: Flask) -> None:
         render_as_batch=True,
         compare_type=True,
     )
+    database.let_db_check_build_a_missing_sqlite_database()
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
