@@ -113,6 +113,9 @@ def test_the_retirement_question_names_the_section_in_the_pages_language(client,
     db.session.commit()
     login_as(admin)
 
-    page = client.get(f"/admin/sections/{SLUG}/retire").get_data(as_text=True)
+    response = client.get(f"/admin/sections/{SLUG}/retire")
 
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "тематический раздел «Национальные приоритеты развития тюркских стран»?" in page
     assert "National development priorities of Turkic countries" not in page

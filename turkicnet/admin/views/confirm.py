@@ -5,16 +5,13 @@ from flask import render_template, url_for
 from flask_babel import gettext as _
 
 from ...centers import services as center_services
-from ...centers.models import CenterStatus
-from ...core.errors import NotFound
+from ...core.errors import InvalidState, NotFound
 from ...core.forms import ConfirmForm
 from ...core.languages import localized
 from ...core.permissions import current_viewer
 from ...reports import services as report_services
 from ..forms import DecisionForm
 from . import bp
-
-_REJECTABLE = (CenterStatus.PENDING, CenterStatus.CHANGES_REQUESTED)
 
 
 def reject_page(center, form):
@@ -31,8 +28,10 @@ def reject_page(center, form):
 @bp.get("/centers/<slug>/reject")
 def confirm_reject(slug: str):
     center = center_services.get_center(current_viewer(), slug)
-    if center.status not in _REJECTABLE:
-        raise NotFound(_("This application cannot be rejected now."))
+    try:
+        center_services.require_decidable("reject", current_viewer(), center)
+    except InvalidState as refused:
+        raise NotFound(refused.message) from None
     return reject_page(center, DecisionForm(formdata=None))
 
 

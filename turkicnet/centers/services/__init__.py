@@ -22,6 +22,7 @@ from .decisions import (
     reinstate_center,
     reject_center,
     request_changes,
+    require_decidable,
     suspend_center,
     withdraw_center,
 )
@@ -139,6 +140,7 @@ __all__ = [
     "primary_contacts",
     "reinstate_center",
     "reject_center",
+    "require_decidable",
     "remove_staff",
     "require_removable",
     "request_changes",

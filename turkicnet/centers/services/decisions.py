@@ -93,17 +93,27 @@ _DECISIONS = {
 }
 
 
+def require_decidable(name: str, actor: Actor, center: Center) -> None:
+    """What the decision ``name`` (``approve``, ``reject``…) checks before it acts; a
+    confirmation page asks it too.
+
+    :raises PermissionDenied: unless ``actor`` may review the center
+    :raises InvalidState: when the center's status does not allow that decision now
+    """
+    require(can_review_center(actor, center), target=center)
+    if center.status not in _DECISIONS[name].allowed_from:
+        raise InvalidState(
+            _(
+                "This center is %(status)s; that decision is not possible now.",
+                status=STATUS_LABELS[center.status],
+            )
+        )
+
+
 def _decide(name: str, actor: Actor, center: Center, note: str) -> Center:
     with unit_of_work():
-        require(can_review_center(actor, center), target=center)
+        require_decidable(name, actor, center)
         decision = _DECISIONS[name]
-        if center.status not in decision.allowed_from:
-            raise InvalidState(
-                _(
-                    "This center is %(status)s; that decision is not possible now.",
-                    status=STATUS_LABELS[center.status],
-                )
-            )
         note = normalise_block(note)
         if decision.reason_required and not note:
             raise ValidationFailed("note", _("Give the reason; the center will read it."))
